@@ -1,0 +1,59 @@
+// Server bootstrap shared by every Ordo service: listening port, health, reflection,
+// a bounded thread count, and graceful shutdown on SIGINT/SIGTERM.
+#ifndef ORDO_COMMON_GRPC_SERVER_H_
+#define ORDO_COMMON_GRPC_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace ordo {
+
+struct GrpcServerOptions {
+  // "host:port"; port 0 binds a free port (see GrpcServer::port()).
+  std::string listen;
+  // Upper bound on the sync server's threads; keep it near the database pool size.
+  int max_threads = 16;
+  // How long in-flight calls may run on after a shutdown signal.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // Fully qualified service names reported SERVING by grpc.health.v1.Health.
+  std::vector<std::string> health_service_names;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts later.
+// Call first thing in main(), before gRPC or a pool starts a thread.
+void BlockShutdownSignals();
+
+// A started gRPC server. The services must outlive it.
+class GrpcServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const GrpcServerOptions& options, const std::vector<grpc::Service*>& services);
+
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+
+  // The bound port.
+  int port() const { return port_; }
+
+  // Waits for SIGINT or SIGTERM (blocked by BlockShutdownSignals), reports NOT_SERVING,
+  // lets in-flight calls finish within the grace period, and returns once the server stopped.
+  void RunUntilSignal();
+
+ private:
+  GrpcServer(std::unique_ptr<grpc::Server> server, int port, absl::Duration shutdown_grace)
+      : server_(std::move(server)), port_(port), shutdown_grace_(shutdown_grace) {}
+
+  std::unique_ptr<grpc::Server> server_;
+  int port_;
+  absl::Duration shutdown_grace_;
+};
+
+}  // namespace ordo
+
+#endif  // ORDO_COMMON_GRPC_SERVER_H_

@@ -1,0 +1,76 @@
+// A bounded pool of PostgreSQL connections, made on demand and dropped when broken.
+#include "store/connection_pool.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "store/pg_status.h"
+
+namespace ordo::store {
+
+std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout) {
+  if (absl::StrContains(database_url, "connect_timeout")) return database_url;
+  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(timeout));
+  if (absl::StartsWith(database_url, "postgres://") ||
+      absl::StartsWith(database_url, "postgresql://")) {
+    const char* separator = absl::StrContains(database_url, "?") ? "&" : "?";
+    return absl::StrCat(database_url, separator, "connect_timeout=", seconds);
+  }
+  return absl::StrCat(database_url, " connect_timeout=", seconds);
+}
+
+ConnectionPool::ConnectionPool(ConnectionPoolOptions options)
+    : options_(std::move(options)),
+      connection_string_(WithConnectTimeout(options_.database_url, options_.connect_timeout)) {}
+
+ConnectionPool::Lease::~Lease() {
+  if (connection_ != nullptr) pool_->Release(std::move(connection_));
+}
+
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadline) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || open_ < options_.size;
+    };
+    if (!mu_.AwaitWithDeadline(absl::Condition(&available), deadline)) {
+      return absl::UnavailableError(absl::StrCat(
+          "no database connection free before the deadline (pool size ", options_.size, ")"));
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    ++open_;  // reserve a slot, then connect outside the lock
+  }
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> connection =
+      GuardPq("connect", [&]() -> absl::StatusOr<std::unique_ptr<pqxx::connection>> {
+        return std::make_unique<pqxx::connection>(connection_string_);
+      });
+  if (!connection.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return connection.status();
+  }
+  return Lease(this, *std::move(connection));
+}
+
+void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection) {
+  std::vector<std::unique_ptr<pqxx::connection>> stale;  // disconnected outside the lock
+  {
+    absl::MutexLock lock(&mu_);
+    if (connection->is_open()) {
+      idle_.push_back(std::move(connection));
+      return;
+    }
+    // One broken connection usually means the server restarted or the network dropped:
+    // the idle ones are most likely dead too, so make fresh ones on demand.
+    stale.swap(idle_);
+    open_ -= 1 + static_cast<int>(stale.size());
+  }
+  connection.reset();
+}
+
+}  // namespace ordo::store

@@ -1,0 +1,78 @@
+// A bounded pool of PostgreSQL connections. Connections are made on demand up to `size`,
+// handed out as RAII leases, and dropped when they break, so the pool heals by itself when
+// the database comes back. Thread-safe; the pool must outlive every lease.
+#ifndef ORDO_STORE_CONNECTION_POOL_H_
+#define ORDO_STORE_CONNECTION_POOL_H_
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace ordo::store {
+
+struct ConnectionPoolOptions {
+  // libpq connection string or URL (postgresql://user@host:port/db).
+  std::string database_url;
+  int size = 8;
+  // Bound on a single connection attempt (libpq connect_timeout, whole seconds, min 1).
+  absl::Duration connect_timeout = absl::Seconds(3);
+};
+
+class ConnectionPool {
+ public:
+  // Exclusive use of one connection until destroyed; then it returns to the pool, or is
+  // dropped when it is no longer open.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease();
+
+    pqxx::connection& operator*() const { return *connection_; }
+    pqxx::connection* operator->() const { return connection_.get(); }
+
+   private:
+    friend class ConnectionPool;
+    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
+        : pool_(pool), connection_(std::move(connection)) {}
+
+    ConnectionPool* pool_;
+    std::unique_ptr<pqxx::connection> connection_;
+  };
+
+  explicit ConnectionPool(ConnectionPoolOptions options);
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // A connection, waiting until `deadline` for one to be free. UNAVAILABLE when the
+  // database cannot be reached or no connection frees up in time.
+  absl::StatusOr<Lease> Acquire(absl::Time deadline);
+
+  // The connection string actually used (with connect_timeout added).
+  const std::string& connection_string() const { return connection_string_; }
+
+  int size() const { return options_.size; }
+
+ private:
+  void Release(std::unique_ptr<pqxx::connection> connection);
+
+  const ConnectionPoolOptions options_;
+  const std::string connection_string_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + leased + being connected
+};
+
+// Adds libpq's connect_timeout to a URL or key=value connection string unless it has one.
+std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout);
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_CONNECTION_POOL_H_
