@@ -7,10 +7,19 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 
 namespace ordo::store {
 namespace {
+
+// libpq messages span lines ("...failed: Connection refused\n\tIs the server running...");
+// statuses and logs want one line.
+std::string OneLine(absl::string_view text) {
+  std::string line =
+      absl::StrReplaceAll(absl::StripAsciiWhitespace(text), {{"\n\t", " "}, {"\n", " "}});
+  return line;
+}
 
 absl::Status FromSqlState(absl::string_view context, const std::string& sqlstate,
                           absl::string_view message) {
@@ -38,21 +47,21 @@ absl::Status StatusFromCurrentException(absl::string_view context) {
     throw;
   } catch (const pqxx::in_doubt_error& e) {
     return absl::UnavailableError(absl::StrCat(
-        context,
-        ": commit outcome unknown (connection lost); retry with the same request_id: ", e.what()));
+        context, ": commit outcome unknown (connection lost); retry with the same request_id: ",
+        OneLine(e.what())));
   } catch (const pqxx::broken_connection& e) {
     return absl::UnavailableError(
-        absl::StrCat(context, ": database unreachable: ", absl::StripAsciiWhitespace(e.what())));
+        absl::StrCat(context, ": database unreachable: ", OneLine(e.what())));
   } catch (const pqxx::sql_error& e) {
-    return FromSqlState(context, e.sqlstate(), absl::StripAsciiWhitespace(e.what()));
+    return FromSqlState(context, e.sqlstate(), OneLine(e.what()));
   } catch (const pqxx::transaction_rollback& e) {
     // Not an sql_error in libpqxx 6.4: serialization failure, deadlock, unknown completion.
-    return absl::AbortedError(absl::StrCat(context, ": ", e.what()));
+    return absl::AbortedError(absl::StrCat(context, ": ", OneLine(e.what())));
   } catch (const pqxx::failure& e) {
     // Other libpq-level failures are almost always a lost connection.
-    return absl::UnavailableError(absl::StrCat(context, ": ", e.what()));
+    return absl::UnavailableError(absl::StrCat(context, ": ", OneLine(e.what())));
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(context, ": ", e.what()));
+    return absl::InternalError(absl::StrCat(context, ": ", OneLine(e.what())));
   } catch (...) {
     return absl::InternalError(absl::StrCat(context, ": unknown exception"));
   }

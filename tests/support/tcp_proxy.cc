@@ -61,6 +61,7 @@ void TcpProxy::Run() {
       fds.push_back({link.second, POLLIN, 0});
     }
     if (poll(fds.data(), fds.size(), 20) <= 0) continue;
+    const size_t polled = links.size();  // links accepted below are polled next round
     if (fds[0].revents & POLLIN) {
       int client = accept(listen_fd_, nullptr, nullptr);
       if (client >= 0 && cut_) {
@@ -77,7 +78,7 @@ void TcpProxy::Run() {
       }
     }
     char buffer[16384];
-    for (size_t i = 0; i < links.size(); ++i) {
+    for (size_t i = 0; i < polled; ++i) {
       for (int side = 0; side < 2; ++side) {
         const pollfd& p = fds[1 + 2 * i + side];
         if ((p.revents & (POLLIN | POLLHUP | POLLERR)) == 0 || links[i].first < 0) continue;
