@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "store/event_rows.h"
 #include "store/pg_status.h"
 
 namespace ordo::store {
@@ -40,14 +41,9 @@ SELECT fingerprint, stream_id, version, tx_id, global_position
 )sql";
 
 constexpr char kReadStream[] = "ordo_read_stream";
-constexpr char kReadStreamSql[] = R"sql(
-SELECT version, global_position, tx_id, event_id::text, event_type, schema_version,
-       payload::text, metadata::text, stream_type,
-       (extract(epoch FROM recorded_at) * 1000000)::bigint
-  FROM events
- WHERE stream_id = $1::text AND version >= $2::int
- ORDER BY version
-)sql";
+constexpr char kReadStreamSql[] = "SELECT " ORDO_EVENT_COLUMNS
+                                 " FROM events WHERE stream_id = $1::text AND version >= $2::int"
+                                 " ORDER BY version";
 
 }  // namespace
 
@@ -82,7 +78,11 @@ absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, ab
                                                      " was recorded by another call"));
       }
     }
+    if (notify_mode_ == NotifyMode::kInTransaction) {
+      tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
+    }
     tx.commit();
+    if (notify_mode_ == NotifyMode::kAfterCommit && notifier_ != nullptr) notifier_->Notify();
     return result;
   });
 }
@@ -97,19 +97,7 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStore::ReadStream(const std::str
     pqxx::result rows = tx.exec_prepared(kReadStream, stream_id, from_version);
     std::vector<RecordedEvent> events;
     events.reserve(rows.size());
-    for (const pqxx::row& row : rows) {
-      RecordedEvent& event = events.emplace_back();
-      event.stream_id = stream_id;
-      event.version = row[0].as<int32_t>();
-      event.position = LogPosition{row[2].as<uint64_t>(), row[1].as<int64_t>()};
-      event.event_id = row[3].as<std::string>();
-      event.event_type = row[4].as<std::string>();
-      event.schema_version = row[5].as<int32_t>();
-      event.payload_json = row[6].as<std::string>();
-      event.metadata_json = row[7].as<std::string>();
-      event.stream_type = row[8].as<std::string>();
-      event.recorded_at = absl::FromUnixMicros(row[9].as<int64_t>());
-    }
+    for (const pqxx::row& row : rows) events.push_back(EventFromRow(row));
     return events;
   });
 }

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/change_notifier.h"
 #include "store/connection_pool.h"
 #include "store/log_position.h"
 
@@ -63,10 +64,19 @@ struct RecordedRequest {
   AppendResult result;
 };
 
+// How an append wakes the projectors.
+enum class NotifyMode {
+  kAfterCommit,    // ChangeNotifier::Notify() after commit (coalesced, outside the tx)
+  kInTransaction,  // NOTIFY inside the append transaction (for comparison only)
+  kOff,            // projectors rely on their poll
+};
+
 class EventStore {
  public:
-  // `pool` must outlive the store.
-  explicit EventStore(ConnectionPool& pool) : pool_(pool) {}
+  // `pool` and `notifier` must outlive the store; `notifier` is used with kAfterCommit.
+  explicit EventStore(ConnectionPool& pool, NotifyMode notify_mode = NotifyMode::kOff,
+                      ChangeNotifier* notifier = nullptr)
+      : pool_(pool), notify_mode_(notify_mode), notifier_(notifier) {}
 
   // Appends `request.events` as versions expected_version+1, +2, ... in one transaction.
   // ABORTED: the stream is not at expected_version (another writer got there first);
@@ -87,6 +97,8 @@ class EventStore {
 
  private:
   ConnectionPool& pool_;
+  const NotifyMode notify_mode_;
+  ChangeNotifier* const notifier_;
 };
 
 }  // namespace ordo::store

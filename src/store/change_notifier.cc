@@ -1,0 +1,56 @@
+// Wakes projectors after commits with a coalesced NOTIFY from its own connection.
+#include "store/change_notifier.h"
+
+#include <memory>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "store/pg_status.h"
+
+namespace ordo::store {
+
+ChangeNotifier::ChangeNotifier(std::string connection_string)
+    : connection_string_(std::move(connection_string)), thread_([this] { Run(); }) {}
+
+ChangeNotifier::~ChangeNotifier() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void ChangeNotifier::Notify() {
+  absl::MutexLock lock(&mu_);
+  pending_ = true;
+}
+
+void ChangeNotifier::Run() {
+  std::unique_ptr<pqxx::connection> connection;
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](ChangeNotifier* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+            return self->pending_ || self->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      pending_ = false;
+    }
+    absl::Status sent = GuardPq("notify", [&]() -> absl::Status {
+      if (connection == nullptr || !connection->is_open()) {
+        connection = std::make_unique<pqxx::connection>(connection_string_);
+      }
+      pqxx::nontransaction tx(*connection);
+      tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
+      return absl::OkStatus();
+    });
+    // Projectors also poll, so a lost NOTIFY only delays them; try afresh next time.
+    if (!sent.ok()) connection.reset();
+  }
+}
+
+}  // namespace ordo::store

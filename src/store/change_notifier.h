@@ -1,0 +1,40 @@
+// Wakes projectors after commits: NOTIFY on the `ordo_events` channel, sent from outside
+// the append transaction (NOTIFY inside one takes a cluster-wide lock at commit and
+// serialises writers) and coalesced: any number of Notify() calls while one NOTIFY is on
+// its way add up to at most one more. Owns a background thread and one connection.
+#ifndef ORDO_STORE_CHANGE_NOTIFIER_H_
+#define ORDO_STORE_CHANGE_NOTIFIER_H_
+
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace ordo::store {
+
+inline constexpr char kEventsChannel[] = "ordo_events";
+
+class ChangeNotifier {
+ public:
+  explicit ChangeNotifier(std::string connection_string);
+  ~ChangeNotifier();
+  ChangeNotifier(const ChangeNotifier&) = delete;
+  ChangeNotifier& operator=(const ChangeNotifier&) = delete;
+
+  // Asks for a NOTIFY soon; never blocks on the database. Thread-safe.
+  void Notify();
+
+ private:
+  void Run();
+
+  const std::string connection_string_;
+  absl::Mutex mu_;
+  bool pending_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_CHANGE_NOTIFIER_H_

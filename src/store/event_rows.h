@@ -1,0 +1,22 @@
+// The one mapping between `events` rows and RecordedEvent, shared by every reader
+// (stream reads, the projector tail, history pages).
+#ifndef ORDO_STORE_EVENT_ROWS_H_
+#define ORDO_STORE_EVENT_ROWS_H_
+
+#include <pqxx/row>
+
+#include "store/event_store.h"
+
+namespace ordo::store {
+
+// SELECT list that EventFromRow() reads, in this order.
+#define ORDO_EVENT_COLUMNS                                                          \
+  "global_position, tx_id, stream_id, stream_type, version, event_id::text, "      \
+  "event_type, schema_version, payload::text, metadata::text, "                    \
+  "(extract(epoch FROM recorded_at) * 1000000)::bigint"
+
+RecordedEvent EventFromRow(const pqxx::row& row);
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_EVENT_ROWS_H_

@@ -1,0 +1,22 @@
+// Reading the event log in tailing order without ever skipping an event (DESIGN §4):
+// (tx_id, global_position) order, only below the oldest transaction still running, so
+// nothing can ever commit behind a position once it was returned.
+#ifndef ORDO_STORE_EVENT_TAIL_H_
+#define ORDO_STORE_EVENT_TAIL_H_
+
+#include <pqxx/transaction_base>
+#include <vector>
+
+#include "store/event_store.h"
+#include "store/log_position.h"
+
+namespace ordo::store {
+
+// Up to `limit` events after `after`, in (tx_id, global_position) order, all from
+// transactions that have ended.
+std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPosition& after,
+                                    int limit);
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_EVENT_TAIL_H_

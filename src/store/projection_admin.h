@@ -1,0 +1,86 @@
+// Operating projections from outside their runners: status and lag, dead letters (list,
+// replay, discard), rebuild resets, checkpoints for consistency tokens, and the
+// re-baseline after a dump/restore. Thread-safe; the pool must outlive it.
+#ifndef ORDO_STORE_PROJECTION_ADMIN_H_
+#define ORDO_STORE_PROJECTION_ADMIN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "store/connection_pool.h"
+#include "store/log_position.h"
+
+namespace ordo::store {
+
+struct ProjectionStatus {
+  std::string name;
+  LogPosition checkpoint;
+  std::string state;  // running | rebuilding | failed
+  std::string last_error;
+  int64_t events_behind = 0;
+  double seconds_behind = 0;  // age of the oldest event not yet applied
+  std::optional<absl::Time> last_heartbeat;
+  int64_t parked = 0;
+};
+
+struct ProjectionsOverview {
+  std::vector<ProjectionStatus> projections;
+  // Age of the oldest open transaction in the cluster: it holds every projection back.
+  double oldest_open_transaction_seconds = 0;
+};
+
+struct DeadLetter {
+  int64_t id = 0;
+  std::string projection;
+  int64_t global_position = 0;
+  std::string stream_id;
+  int32_t version = 0;
+  std::string event_type;
+  std::string error;
+  int32_t attempts = 0;
+  std::string status;  // parked | replay_requested | replayed | discarded
+  std::string discard_reason;
+  absl::Time parked_at;
+};
+
+class ProjectionAdmin {
+ public:
+  explicit ProjectionAdmin(ConnectionPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<ProjectionsOverview> Overview(absl::Time deadline);
+
+  // Open ones (parked, replay_requested) unless include_resolved; all projections when
+  // `projection` is empty. Oldest first.
+  absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(const std::string& projection,
+                                                          bool include_resolved,
+                                                          absl::Time deadline);
+
+  // Asks the runner to re-apply every open dead letter of this one's stream, in stream
+  // order. NOT_FOUND / FAILED_PRECONDITION (not open). Returns the affected letters.
+  absl::StatusOr<std::vector<DeadLetter>> RequestReplay(int64_t id, absl::Time deadline);
+
+  // Gives up on one parked event, recording why. INVALID_ARGUMENT without a reason.
+  absl::StatusOr<DeadLetter> Discard(int64_t id, const std::string& reason, absl::Time deadline);
+
+  // Empties `tables` and resets the checkpoint in one transaction; the runner then catches
+  // up from the start in state 'rebuilding'. Open dead letters are closed as superseded.
+  absl::Status ResetForRebuild(const std::string& name, const std::vector<std::string>& tables,
+                               absl::Time deadline);
+
+  // The projection's checkpoint; NOT_FOUND before its runner first started.
+  absl::StatusOr<LogPosition> Checkpoint(const std::string& name, absl::Time deadline);
+
+  // After a dump/restore: makes new transaction ids sort after every stored one. Run with
+  // no writer active; restart the services afterwards. Returns what it did.
+  absl::StatusOr<std::string> Rebaseline(absl::Time deadline);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_PROJECTION_ADMIN_H_
