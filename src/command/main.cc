@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
+#include "common/signals.h"
 #include "store/connection_pool.h"
 #include "store/event_store.h"
 
@@ -20,6 +21,9 @@ ABSL_FLAG(std::string, database_url, "",
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_LISTEN; default 127.0.0.1:50051)");
 ABSL_FLAG(int, pool_size, 16, "database connections; gRPC threads are bounded near it");
+ABSL_FLAG(std::string, notify, "after_commit",
+          "how appends wake projectors: after_commit (coalesced NOTIFY outside the append "
+          "transaction), in_transaction (NOTIFY inside it; for comparison), or off (poll only)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
@@ -46,8 +50,21 @@ int main(int argc, char** argv) {
   if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (pool_size < 1 || pool_size > 1000) return Fail("--pool_size must be 1 to 1000");
 
+  const std::string notify = absl::GetFlag(FLAGS_notify);
+  ordo::store::NotifyMode notify_mode;
+  if (notify == "after_commit") {
+    notify_mode = ordo::store::NotifyMode::kAfterCommit;
+  } else if (notify == "in_transaction") {
+    notify_mode = ordo::store::NotifyMode::kInTransaction;
+  } else if (notify == "off") {
+    notify_mode = ordo::store::NotifyMode::kOff;
+  } else {
+    return Fail("--notify must be after_commit, in_transaction or off");
+  }
+
   ordo::store::ConnectionPool pool({database_url, pool_size});
-  ordo::store::EventStore store(pool);
+  ordo::store::ChangeNotifier notifier(pool.connection_string());
+  ordo::store::EventStore store(pool, notify_mode, &notifier);
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
     return Fail(std::string(ready.message()));
   }

@@ -1,10 +1,8 @@
 // ordo.v1.OrderCommandService over gRPC: requests -> commands, outcomes -> replies.
 #include "command/order_command_service.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/ids.h"
 #include "store/log_position.h"
 
@@ -13,8 +11,6 @@ namespace {
 
 constexpr char kCorrelationHeader[] = "x-correlation-id";
 constexpr size_t kMaxCorrelationIdBytes = 128;
-// Bound for calls that come without a deadline, so nothing waits forever.
-constexpr absl::Duration kDefaultCallBudget = absl::Seconds(30);
 
 // FNV-1a over the method name and the deterministic encoding of the request without its
 // request_id: equal for a retry of the same request, different for other content.
@@ -43,15 +39,6 @@ std::string CorrelationId(grpc::ServerContext* context) {
   return NewUuid();
 }
 
-absl::Time Deadline(grpc::ServerContext* context) {
-  const absl::Time budget = absl::Now() + kDefaultCallBudget;
-  return std::min(budget, absl::FromChrono(context->deadline()));
-}
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
-
 }  // namespace
 
 template <typename Request>
@@ -64,11 +51,11 @@ grpc::Status OrderCommandService::Run(grpc::ServerContext* context, const Reques
   if (request.has_expected_version()) command_context.expected_version = request.expected_version();
   command_context.correlation_id = CorrelationId(context);
   command_context.peer = context->peer();
-  command_context.deadline = Deadline(context);
+  command_context.deadline = CallDeadline(*context);
   context->AddInitialMetadata(kCorrelationHeader, command_context.correlation_id);
 
   absl::StatusOr<CommandOutcome> outcome = handler_.Handle(std::move(command), command_context);
-  if (!outcome.ok()) return ToGrpc(outcome.status());
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
   reply->set_order_id(outcome->order_id);
   reply->set_version(outcome->version);
   reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));

@@ -4,34 +4,16 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/signals.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace ordo {
-namespace {
-
-sigset_t ShutdownSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
-
-}  // namespace
-
-void BlockShutdownSignals() {
-  sigset_t set = ShutdownSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
   // gRPC 1.51's built-in health service has no descriptor; referencing the compiled-in one
@@ -61,10 +43,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 }
 
 void GrpcServer::RunUntilSignal() {
-  sigset_t set = ShutdownSignals();
-  int signal_number = 0;
-  while (sigwait(&set, &signal_number) != 0) {
-  }
+  const int signal_number = WaitForShutdownSignal();
   LogLine(
       absl::StrCat("received signal ", signal_number, ", shutting down: draining in-flight calls"));
   server_->GetHealthCheckService()->Shutdown();

@@ -25,10 +25,6 @@ struct GrpcServerOptions {
   std::vector<std::string> health_service_names;
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts later.
-// Call first thing in main(), before gRPC or a pool starts a thread.
-void BlockShutdownSignals();
-
 // A started gRPC server. The services must outlive it.
 class GrpcServer {
  public:
@@ -41,7 +37,7 @@ class GrpcServer {
   // The bound port.
   int port() const { return port_; }
 
-  // Waits for SIGINT or SIGTERM (blocked by BlockShutdownSignals), reports NOT_SERVING,
+  // Waits for SIGINT or SIGTERM (see common/signals.h), reports NOT_SERVING,
   // lets in-flight calls finish within the grace period, and returns once the server stopped.
   void RunUntilSignal();
 

@@ -1,0 +1,83 @@
+// ordo-query: serves ordo.v1.OrderQueryService and ordo.v1.ProjectionService (plus health
+// and reflection); with --run_projectors it also runs every projection in-process.
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/config.h"
+#include "common/grpc_server.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "query/order_query_service.h"
+#include "query/projection_service.h"
+#include "query/projections.h"
+#include "query/projector_host.h"
+#include "query/read_models/order_history.h"
+#include "query/read_models/order_read_model.h"
+#include "store/connection_pool.h"
+#include "store/projection_admin.h"
+
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve on (env ORDO_QUERY_LISTEN; default 127.0.0.1:50052)");
+ABSL_FLAG(int, pool_size, 16, "database connections; gRPC threads are bounded near it");
+ABSL_FLAG(bool, run_projectors, false, "also run every projection in this process");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "how long in-flight calls may finish after SIGINT/SIGTERM");
+
+int main(int argc, char** argv) {
+  ordo::BlockShutdownSignals();
+  ordo::SetLogProgramName("ordo-query");
+  absl::SetProgramUsageMessage("Serves Ordo's read models over gRPC.");
+  absl::ParseCommandLine(argc, argv);
+  auto fail = [](absl::string_view message) {
+    ordo::LogLine(absl::StrCat("error: ", message));
+    return 1;
+  };
+  const std::string database_url =
+      ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
+  const std::string listen =
+      ordo::FlagOrEnv(absl::GetFlag(FLAGS_listen), "ORDO_QUERY_LISTEN", "127.0.0.1:50052");
+  const int pool_size = absl::GetFlag(FLAGS_pool_size);
+  if (database_url.empty()) return fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (pool_size < 1 || pool_size > 1000) return fail("--pool_size must be 1 to 1000");
+
+  ordo::store::ConnectionPool pool({database_url, pool_size});
+  ordo::store::ProjectionAdmin admin(pool);
+  if (absl::StatusOr<ordo::store::ProjectionsOverview> ready =
+          admin.Overview(absl::Now() + absl::Seconds(10));
+      !ready.ok()) {
+    return fail(ready.status().message());
+  }
+  const auto projections = ordo::query::MakeProjections();
+  std::optional<ordo::query::ProjectorHost> projectors;
+  if (absl::GetFlag(FLAGS_run_projectors)) {
+    projectors.emplace(pool.connection_string(), projections,
+                       ordo::store::ProjectionRunnerOptions{});
+  }
+
+  ordo::query::OrderReadModel orders(pool);
+  ordo::query::OrderHistory history(pool);
+  ordo::query::OrderQueryService query_service(orders, history, admin);
+  ordo::query::ProjectionService projection_service(admin, projections);
+
+  ordo::GrpcServerOptions options;
+  options.listen = listen;
+  options.max_threads = pool_size + 4;
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
+                                  ordo::v1::ProjectionService::service_full_name()};
+  absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
+      ordo::GrpcServer::Start(options, {&query_service, &projection_service});
+  if (!server.ok()) return fail(server.status().message());
+
+  std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());
+  std::fflush(stdout);
+  (*server)->RunUntilSignal();
+  return 0;
+}

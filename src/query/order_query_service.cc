@@ -1,0 +1,71 @@
+// ordo.v1.OrderQueryService over gRPC.
+#include "query/order_query_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+#include "query/projectors/order_summary_projection.h"
+#include "store/log_position.h"
+
+namespace ordo::query {
+
+absl::Status OrderQueryService::WaitForToken(const std::string& token, absl::Time deadline) {
+  ORDO_ASSIGN_OR_RETURN(store::LogPosition target, store::DecodeConsistencyToken(token));
+  absl::Duration pause = absl::Milliseconds(1);
+  for (;;) {
+    absl::StatusOr<store::LogPosition> checkpoint =
+        admin_.Checkpoint(kOrderSummaryProjection, deadline);
+    if (checkpoint.ok() && target <= *checkpoint) return absl::OkStatus();
+    if (!checkpoint.ok() && !absl::IsNotFound(checkpoint.status())) return checkpoint.status();
+    if (absl::Now() + pause >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "consistency_token: the ", kOrderSummaryProjection,
+          " projection has not reached this write within the deadline; retry later or with "
+          "a longer deadline"));
+    }
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(20));
+  }
+}
+
+grpc::Status OrderQueryService::GetOrder(grpc::ServerContext* context,
+                                         const ordo::v1::GetOrderRequest* request,
+                                         ordo::v1::Order* reply) {
+  if (request->order_id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("order_id: required"));
+  }
+  const absl::Time deadline = CallDeadline(*context);
+  if (!request->consistency_token().empty()) {
+    absl::Status reached = WaitForToken(request->consistency_token(), deadline);
+    if (!reached.ok()) return ToGrpcStatus(reached);
+  }
+  absl::StatusOr<ordo::v1::Order> order = orders_.GetOrder(request->order_id(), deadline);
+  if (!order.ok()) return ToGrpcStatus(order.status());
+  *reply = *std::move(order);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderQueryService::ListOrders(grpc::ServerContext* context,
+                                           const ordo::v1::ListOrdersRequest* request,
+                                           ordo::v1::ListOrdersResponse* reply) {
+  absl::StatusOr<ordo::v1::ListOrdersResponse> page =
+      orders_.ListOrders(*request, CallDeadline(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  *reply = *std::move(page);
+  return grpc::Status::OK;
+}
+
+grpc::Status OrderQueryService::GetOrderHistory(grpc::ServerContext* context,
+                                                const ordo::v1::GetOrderHistoryRequest* request,
+                                                ordo::v1::GetOrderHistoryResponse* reply) {
+  absl::StatusOr<ordo::v1::GetOrderHistoryResponse> page =
+      history_.Get(*request, CallDeadline(*context));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  *reply = *std::move(page);
+  return grpc::Status::OK;
+}
+
+}  // namespace ordo::query

@@ -1,0 +1,38 @@
+// ordo.v1.OrderQueryService over gRPC: GetOrder (with read-your-writes on a consistency
+// token), ListOrders and GetOrderHistory, translating to the read models.
+#ifndef ORDO_QUERY_ORDER_QUERY_SERVICE_H_
+#define ORDO_QUERY_ORDER_QUERY_SERVICE_H_
+
+#include "ordo/v1/query_service.grpc.pb.h"
+#include "query/read_models/order_history.h"
+#include "query/read_models/order_read_model.h"
+#include "store/projection_admin.h"
+
+namespace ordo::query {
+
+class OrderQueryService final : public ordo::v1::OrderQueryService::Service {
+ public:
+  // All must outlive the service.
+  OrderQueryService(OrderReadModel& orders, OrderHistory& history, store::ProjectionAdmin& admin)
+      : orders_(orders), history_(history), admin_(admin) {}
+
+  grpc::Status GetOrder(grpc::ServerContext* context, const ordo::v1::GetOrderRequest* request,
+                        ordo::v1::Order* reply) override;
+  grpc::Status ListOrders(grpc::ServerContext* context, const ordo::v1::ListOrdersRequest* request,
+                          ordo::v1::ListOrdersResponse* reply) override;
+  grpc::Status GetOrderHistory(grpc::ServerContext* context,
+                               const ordo::v1::GetOrderHistoryRequest* request,
+                               ordo::v1::GetOrderHistoryResponse* reply) override;
+
+ private:
+  // Waits until the order_summary projection has applied `token`, or the deadline.
+  absl::Status WaitForToken(const std::string& token, absl::Time deadline);
+
+  OrderReadModel& orders_;
+  OrderHistory& history_;
+  store::ProjectionAdmin& admin_;
+};
+
+}  // namespace ordo::query
+
+#endif  // ORDO_QUERY_ORDER_QUERY_SERVICE_H_

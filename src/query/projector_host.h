@@ -1,0 +1,29 @@
+// Runs a runner for each projection (in ordo-projector, or in ordo-query with
+// --run_projectors) until destroyed.
+#ifndef ORDO_QUERY_PROJECTOR_HOST_H_
+#define ORDO_QUERY_PROJECTOR_HOST_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/projection.h"
+#include "store/projection_runner.h"
+
+namespace ordo::query {
+
+class ProjectorHost {
+ public:
+  // `projections` must outlive the host. Starts every runner.
+  ProjectorHost(const std::string& connection_string,
+                const std::vector<std::unique_ptr<store::Projection>>& projections,
+                store::ProjectionRunnerOptions options);
+  ~ProjectorHost();  // stops every runner
+
+ private:
+  std::vector<std::unique_ptr<store::ProjectionRunner>> runners_;
+};
+
+}  // namespace ordo::query
+
+#endif  // ORDO_QUERY_PROJECTOR_HOST_H_

@@ -1,0 +1,116 @@
+// ordo-projector: runs every projection (default), or operates them:
+//   ordo-projector [run]          tail the event log into the read models until SIGTERM
+//   ordo-projector status         checkpoints, lag, state and parked counts
+//   ordo-projector rebuild NAME   empty NAME's tables and reset its checkpoint
+//   ordo-projector rebaseline     after a dump/restore into a new cluster (see README)
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "query/projections.h"
+#include "query/projector_host.h"
+#include "store/connection_pool.h"
+#include "store/log_position.h"
+#include "store/projection_admin.h"
+
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
+ABSL_FLAG(int, batch_size, 1000, "events per projection transaction");
+ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(500),
+          "how often to look for new events without a NOTIFY");
+
+namespace {
+
+int Fail(absl::string_view message) {
+  ordo::LogLine(absl::StrCat("error: ", message));
+  return 1;
+}
+
+int Run(const std::string& connection_string) {
+  const auto projections = ordo::query::MakeProjections();
+  ordo::store::ProjectionRunnerOptions options;
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
+  {
+    ordo::query::ProjectorHost host(connection_string, projections, options);
+    std::printf("ordo-projector running %zu projection(s)\n", projections.size());
+    std::fflush(stdout);
+    const int signal_number = ordo::WaitForShutdownSignal();
+    ordo::LogLine(absl::StrCat("received signal ", signal_number, ", stopping"));
+  }
+  ordo::LogLine("stopped");
+  return 0;
+}
+
+int Status(ordo::store::ProjectionAdmin& admin) {
+  absl::StatusOr<ordo::store::ProjectionsOverview> overview =
+      admin.Overview(absl::Now() + absl::Seconds(30));
+  if (!overview.ok()) return Fail(overview.status().message());
+  std::printf("%-20s %-11s %-22s %10s %9s %7s %s\n", "projection", "state", "checkpoint", "behind",
+              "seconds", "parked", "last heartbeat");
+  for (const auto& p : overview->projections) {
+    std::printf("%-20s %-11s %-22s %10lld %9.1f %7lld %s\n", p.name.c_str(), p.state.c_str(),
+                ordo::store::EncodeConsistencyToken(p.checkpoint).c_str(),
+                static_cast<long long>(p.events_behind), p.seconds_behind,
+                static_cast<long long>(p.parked),
+                p.last_heartbeat ? absl::FormatTime(*p.last_heartbeat).c_str() : "never");
+    if (!p.last_error.empty()) std::printf("  last error: %s\n", p.last_error.c_str());
+  }
+  std::printf("oldest open transaction: %.1f s\n", overview->oldest_open_transaction_seconds);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ordo::BlockShutdownSignals();
+  ordo::SetLogProgramName("ordo-projector");
+  absl::SetProgramUsageMessage(
+      "ordo-projector [run | status | rebuild NAME | rebaseline] --database_url=URL");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string database_url =
+      ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
+  if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (absl::GetFlag(FLAGS_batch_size) < 1) return Fail("--batch_size must be at least 1");
+  const std::string command = args.size() > 1 ? args[1] : "run";
+
+  ordo::store::ConnectionPool pool({database_url, 2});
+  ordo::store::ProjectionAdmin admin(pool);
+  if (command == "run") {
+    // Fail fast on an unreachable or unmigrated database.
+    if (auto ready = admin.Overview(absl::Now() + absl::Seconds(10)); !ready.ok()) {
+      return Fail(ready.status().message());
+    }
+    return Run(pool.connection_string());
+  }
+  if (command == "status") return Status(admin);
+  if (command == "rebuild" && args.size() == 3) {
+    const auto projections = ordo::query::MakeProjections();
+    ordo::store::Projection* projection = ordo::query::FindProjection(projections, args[2]);
+    if (projection == nullptr) return Fail(absl::StrCat("no projection called '", args[2], "'"));
+    absl::Status reset = admin.ResetForRebuild(projection->name(), projection->tables(),
+                                               absl::Now() + absl::Seconds(60));
+    if (!reset.ok()) return Fail(reset.message());
+    std::printf(
+        "%s reset: the running projector now rebuilds it from the first event; "
+        "watch `ordo-projector status`\n",
+        projection->name().c_str());
+    return 0;
+  }
+  if (command == "rebaseline") {
+    absl::StatusOr<std::string> done = admin.Rebaseline(absl::Now() + absl::Seconds(60));
+    if (!done.ok()) return Fail(done.status().message());
+    std::printf("%s\n", done->c_str());
+    return 0;
+  }
+  return Fail(
+      absl::StrCat("unknown command '", command, "'; use run, status, rebuild NAME or rebaseline"));
+}

@@ -1,0 +1,262 @@
+// The order_summary and order_lines read models, applied in batches.
+#include "query/projectors/order_summary_projection.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <map>
+#include <optional>
+#include <pqxx/result>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "ordo/v1/events.pb.h"
+#include "store/pg_status.h"
+#include "store/sql_array.h"
+
+namespace ordo::query {
+namespace {
+
+using ordo::v1::OrderEvent;
+using store::RecordedEvent;
+
+constexpr char kOrderStreamType[] = "order";
+
+struct Line {
+  int64_t quantity = 0;
+  int64_t unit_price_cents = 0;
+};
+
+struct SummaryRow {
+  std::string customer_id;
+  std::string status;
+  std::string currency;
+  std::optional<std::string> tracking_number;
+  std::optional<std::string> cancel_reason;
+  int32_t version = 0;
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+  std::map<std::string, Line> lines;
+  bool stored = false;         // a row exists in the tables
+  bool lines_changed = false;  // order_lines must be rewritten
+};
+
+using Rows = std::unordered_map<std::string, SummaryRow>;
+
+constexpr char kLoadSummariesSql[] =
+    "SELECT order_id, customer_id, status, currency, tracking_number, cancel_reason, version,"
+    "       (extract(epoch FROM created_at) * 1000000)::bigint,"
+    "       (extract(epoch FROM updated_at) * 1000000)::bigint"
+    "  FROM order_summary WHERE order_id = ANY($1::text[])";
+
+constexpr char kLoadLinesSql[] =
+    "SELECT order_id, sku, quantity, unit_price_cents FROM order_lines"
+    " WHERE order_id = ANY($1::text[])";
+
+constexpr char kUpsertSummariesSql[] = R"sql(
+INSERT INTO order_summary (order_id, customer_id, status, line_count, item_count, total_cents,
+                           currency, tracking_number, cancel_reason, version, created_at,
+                           updated_at)
+SELECT u.order_id, u.customer_id, u.status, u.line_count, u.item_count, u.total_cents,
+       u.currency, u.tracking_number, u.cancel_reason, u.version,
+       'epoch'::timestamptz + u.created_us * interval '1 microsecond',
+       'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[],
+              $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::bigint[])
+       AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
+            tracking_number, cancel_reason, version, created_us, updated_us)
+ON CONFLICT (order_id) DO UPDATE SET
+  customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+  line_count = EXCLUDED.line_count, item_count = EXCLUDED.item_count,
+  total_cents = EXCLUDED.total_cents, currency = EXCLUDED.currency,
+  tracking_number = EXCLUDED.tracking_number, cancel_reason = EXCLUDED.cancel_reason,
+  version = EXCLUDED.version, created_at = EXCLUDED.created_at,
+  updated_at = EXCLUDED.updated_at
+)sql";
+
+constexpr char kDeleteLinesSql[] = "DELETE FROM order_lines WHERE order_id = ANY($1::text[])";
+
+constexpr char kInsertLinesSql[] =
+    "INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])";
+
+// The payload of a stored Order event, by its type name.
+absl::StatusOr<OrderEvent> ParseOrderEvent(const RecordedEvent& stored) {
+  if (stored.schema_version != 1) {
+    return absl::DataLossError(absl::StrCat("unsupported schema_version ", stored.schema_version));
+  }
+  const auto* oneof = OrderEvent::descriptor()->FindOneofByName("event");
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* field = oneof->field(i);
+    if (field->message_type()->name() != stored.event_type) continue;
+    OrderEvent event;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    auto status = google::protobuf::util::JsonStringToMessage(
+        stored.payload_json, OrderEvent::GetReflection()->MutableMessage(&event, field), options);
+    if (!status.ok()) return absl::DataLossError(status.ToString());
+    return event;
+  }
+  return absl::DataLossError(absl::StrCat("unknown event type ", stored.event_type));
+}
+
+// Folds one event into `rows`; the row must exist unless it is OrderCreated.
+absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
+  absl::StatusOr<OrderEvent> parsed = ParseOrderEvent(stored);
+  if (!parsed.ok()) return parsed.status();
+  const OrderEvent& event = *parsed;
+  auto it = rows.find(stored.stream_id);
+  if (event.has_order_created()) {
+    if (it == rows.end()) it = rows.emplace(stored.stream_id, SummaryRow{}).first;
+  } else if (it == rows.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "order ", stored.stream_id, " has no summary row before version ", stored.version));
+  }
+  SummaryRow& row = it->second;
+  if (stored.version <= row.version) return absl::OkStatus();  // already applied
+  switch (event.event_case()) {
+    case OrderEvent::kOrderCreated:
+      row.customer_id = event.order_created().customer_id();
+      row.currency = event.order_created().currency();
+      row.status = "PENDING";
+      row.created_us = absl::ToUnixMicros(stored.recorded_at);
+      break;
+    case OrderEvent::kOrderItemAdded: {
+      const auto& e = event.order_item_added();
+      Line& line = row.lines[e.sku()];
+      line.quantity += e.quantity();
+      line.unit_price_cents = e.unit_price_cents();
+      row.lines_changed = true;
+      break;
+    }
+    case OrderEvent::kOrderItemRemoved:
+      row.lines.erase(event.order_item_removed().sku());
+      row.lines_changed = true;
+      break;
+    case OrderEvent::kOrderConfirmed:
+      row.status = "CONFIRMED";
+      break;
+    case OrderEvent::kOrderShipped:
+      row.status = "SHIPPED";
+      row.tracking_number = event.order_shipped().tracking_number();
+      break;
+    case OrderEvent::kOrderCancelled:
+      row.status = "CANCELLED";
+      row.cancel_reason = event.order_cancelled().reason();
+      break;
+    case OrderEvent::EVENT_NOT_SET:
+      return absl::DataLossError("empty event");
+  }
+  row.version = stored.version;
+  row.updated_us = absl::ToUnixMicros(stored.recorded_at);
+  return absl::OkStatus();
+}
+
+// Loads the stored rows of orders whose first event in this batch is not their first.
+void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& rows) {
+  if (order_ids.empty()) return;
+  const std::string ids = store::TextArrayLiteral(order_ids);
+  for (const pqxx::row& r : tx.exec_params(kLoadSummariesSql, ids)) {
+    SummaryRow& row = rows[r[0].as<std::string>()];
+    row.customer_id = r[1].as<std::string>();
+    row.status = r[2].as<std::string>();
+    row.currency = r[3].as<std::string>();
+    if (!r[4].is_null()) row.tracking_number = r[4].as<std::string>();
+    if (!r[5].is_null()) row.cancel_reason = r[5].as<std::string>();
+    row.version = r[6].as<int32_t>();
+    row.created_us = r[7].as<int64_t>();
+    row.updated_us = r[8].as<int64_t>();
+    row.stored = true;
+  }
+  for (const pqxx::row& r : tx.exec_params(kLoadLinesSql, ids)) {
+    auto it = rows.find(r[0].as<std::string>());
+    if (it == rows.end()) continue;
+    it->second.lines[r[1].as<std::string>()] = Line{r[2].as<int64_t>(), r[3].as<int64_t>()};
+  }
+}
+
+void WriteRows(pqxx::work& tx, const Rows& rows) {
+  std::vector<std::string> order_ids, customer_ids, statuses, currencies;
+  std::vector<std::optional<std::string>> tracking_numbers, cancel_reasons;
+  std::vector<int64_t> line_counts, item_counts, totals, versions, created, updated;
+  std::vector<std::string> rewrite_ids, line_order_ids, line_skus;
+  std::vector<int64_t> line_quantities, line_prices;
+  for (const auto& [order_id, row] : rows) {
+    int64_t items = 0;
+    int64_t total = 0;
+    for (const auto& [sku, line] : row.lines) {
+      items += line.quantity;
+      total += line.quantity * line.unit_price_cents;
+    }
+    order_ids.push_back(order_id);
+    customer_ids.push_back(row.customer_id);
+    statuses.push_back(row.status);
+    currencies.push_back(row.currency);
+    tracking_numbers.push_back(row.tracking_number);
+    cancel_reasons.push_back(row.cancel_reason);
+    line_counts.push_back(static_cast<int64_t>(row.lines.size()));
+    item_counts.push_back(items);
+    totals.push_back(total);
+    versions.push_back(row.version);
+    created.push_back(row.created_us);
+    updated.push_back(row.updated_us);
+    if (!row.lines_changed) continue;
+    if (row.stored) rewrite_ids.push_back(order_id);
+    for (const auto& [sku, line] : row.lines) {
+      line_order_ids.push_back(order_id);
+      line_skus.push_back(sku);
+      line_quantities.push_back(line.quantity);
+      line_prices.push_back(line.unit_price_cents);
+    }
+  }
+  using store::IntArrayLiteral;
+  using store::TextArrayLiteral;
+  tx.exec_params(kUpsertSummariesSql, TextArrayLiteral(order_ids), TextArrayLiteral(customer_ids),
+                 TextArrayLiteral(statuses), IntArrayLiteral(line_counts),
+                 IntArrayLiteral(item_counts), IntArrayLiteral(totals),
+                 TextArrayLiteral(currencies), TextArrayLiteral(tracking_numbers),
+                 TextArrayLiteral(cancel_reasons), IntArrayLiteral(versions),
+                 IntArrayLiteral(created), IntArrayLiteral(updated));
+  if (!rewrite_ids.empty()) tx.exec_params(kDeleteLinesSql, TextArrayLiteral(rewrite_ids));
+  if (!line_order_ids.empty()) {
+    tx.exec_params(kInsertLinesSql, TextArrayLiteral(line_order_ids), TextArrayLiteral(line_skus),
+                   IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices));
+  }
+}
+
+}  // namespace
+
+absl::Status OrderSummaryProjection::Apply(const std::vector<RecordedEvent>& events, pqxx::work& tx,
+                                           size_t* failed_index) {
+  *failed_index = events.size();
+  // Orders whose first event here is not OrderCreated (version 1) have rows to load.
+  std::unordered_map<std::string, int32_t> first_version;
+  for (const RecordedEvent& e : events) {
+    if (e.stream_type == kOrderStreamType) first_version.emplace(e.stream_id, e.version);
+  }
+  if (first_version.empty()) return absl::OkStatus();
+  std::vector<std::string> to_load;
+  for (const auto& [order_id, version] : first_version) {
+    if (version > 1) to_load.push_back(order_id);
+  }
+  Rows rows;
+  absl::Status loaded = store::GuardPq("load order_summary", [&]() -> absl::Status {
+    LoadRows(tx, to_load, rows);
+    return absl::OkStatus();
+  });
+  if (!loaded.ok()) return loaded;
+
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].stream_type != kOrderStreamType) continue;
+    absl::Status applied = ApplyEvent(events[i], rows);
+    if (!applied.ok()) {
+      *failed_index = i;
+      return applied;
+    }
+  }
+  return store::GuardPq("write order_summary", [&]() -> absl::Status {
+    WriteRows(tx, rows);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace ordo::query
