@@ -42,8 +42,8 @@ SELECT fingerprint, stream_id, version, tx_id, global_position
 
 constexpr char kReadStream[] = "ordo_read_stream";
 constexpr char kReadStreamSql[] = "SELECT " ORDO_EVENT_COLUMNS
-                                 " FROM events WHERE stream_id = $1::text AND version >= $2::int"
-                                 " ORDER BY version";
+                                  " FROM events WHERE stream_id = $1::text AND version >= $2::int"
+                                  " ORDER BY version";
 
 }  // namespace
 

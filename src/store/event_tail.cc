@@ -24,8 +24,8 @@ constexpr char kReadTailSql[] = "SELECT " ORDO_EVENT_COLUMNS
 std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPosition& after,
                                     int limit) {
   tx.conn().prepare(kReadTail, kReadTailSql);
-  pqxx::result rows = tx.exec_prepared(kReadTail, std::to_string(after.tx_id),
-                                       after.global_position, limit);
+  pqxx::result rows =
+      tx.exec_prepared(kReadTail, std::to_string(after.tx_id), after.global_position, limit);
   std::vector<RecordedEvent> events;
   events.reserve(rows.size());
   for (const pqxx::row& row : rows) events.push_back(EventFromRow(row));

@@ -34,8 +34,8 @@ SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::float8
  WHERE pid <> pg_backend_pid() AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL)
 )sql";
 
-#define ORDO_DEAD_LETTER_COLUMNS                                                          \
-  "id, projection, global_position, stream_id, version, event_type, error, attempts, "  \
+#define ORDO_DEAD_LETTER_COLUMNS                                                       \
+  "id, projection, global_position, stream_id, version, event_type, error, attempts, " \
   "status, coalesce(discard_reason, ''), (extract(epoch FROM parked_at) * 1000000)::bigint"
 
 DeadLetter DeadLetterFromRow(const pqxx::row& row) {
@@ -88,12 +88,11 @@ absl::StatusOr<std::vector<DeadLetter>> ProjectionAdmin::ListDeadLetters(
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("list dead letters", [&]() -> absl::StatusOr<std::vector<DeadLetter>> {
     pqxx::nontransaction tx(*connection);
-    return DeadLettersFrom(tx.exec_params(
-        "SELECT " ORDO_DEAD_LETTER_COLUMNS " FROM dead_letters"
-        " WHERE ($1 = '' OR projection = $1)"
-        "   AND ($2 OR status IN ('parked', 'replay_requested'))"
-        " ORDER BY id",
-        projection, include_resolved));
+    return DeadLettersFrom(tx.exec_params("SELECT " ORDO_DEAD_LETTER_COLUMNS " FROM dead_letters"
+                                          " WHERE ($1 = '' OR projection = $1)"
+                                          "   AND ($2 OR status IN ('parked', 'replay_requested'))"
+                                          " ORDER BY id",
+                                          projection, include_resolved));
   });
 }
 
@@ -137,8 +136,8 @@ absl::StatusOr<DeadLetter> ProjectionAdmin::Discard(int64_t id, const std::strin
       if (exists.empty()) {
         return absl::NotFoundError(absl::StrCat("dead letter ", id, " not found"));
       }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "dead letter ", id, " is ", exists[0][0].as<std::string>(), ", not parked"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("dead letter ", id, " is ", exists[0][0].as<std::string>(), ", not parked"));
     }
     tx.commit();
     return DeadLetterFromRow(rows[0]);
@@ -173,8 +172,9 @@ absl::StatusOr<LogPosition> ProjectionAdmin::Checkpoint(const std::string& name,
                                                         absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("checkpoint", [&]() -> absl::StatusOr<LogPosition> {
-    connection->prepare("ordo_checkpoint_of",
-                        "SELECT tx_id, global_position FROM projection_checkpoints WHERE name = $1");
+    connection->prepare(
+        "ordo_checkpoint_of",
+        "SELECT tx_id, global_position FROM projection_checkpoints WHERE name = $1");
     pqxx::nontransaction tx(*connection);
     pqxx::result rows = tx.exec_prepared("ordo_checkpoint_of", name);
     if (rows.empty()) {

@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "store/change_notifier.h"
 #include "store/event_rows.h"
 #include "store/event_tail.h"
 #include "store/pg_status.h"
 #include "store/sql_array.h"
-#include "common/status_macros.h"
 
 namespace ordo::store {
 namespace {
@@ -168,7 +168,8 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
       next_replay_check_ = absl::Now() + options_.poll_interval;
       absl::Status replayed = ProcessReplays(connection);
       if (absl::IsUnavailable(replayed)) return;
-      if (!replayed.ok()) LogLine(absl::StrCat("projection ", projection_.name(), ": ", replayed.message()));
+      if (!replayed.ok())
+        LogLine(absl::StrCat("projection ", projection_.name(), ": ", replayed.message()));
     }
     absl::StatusOr<bool> progressed = Step(connection);
     if (absl::IsUnavailable(progressed.status())) return;  // reconnect from standby
@@ -230,8 +231,8 @@ absl::StatusOr<bool> ProjectionRunner::Step(pqxx::connection& connection) {
     applied = applicable.empty() ? absl::OkStatus()
                                  : projection_.Apply(applicable, tx, &failed_applicable);
     if (!applied.ok()) {
-      failed = failed_applicable < applicable.size() ? index_in_batch[failed_applicable]
-                                                     : events.size();
+      failed =
+          failed_applicable < applicable.size() ? index_in_batch[failed_applicable] : events.size();
       return true;  // `tx` rolls back; handled below, outside it
     }
     for (const RecordedEvent* e : parked_behind) {
@@ -250,7 +251,10 @@ absl::StatusOr<bool> ProjectionRunner::Step(pqxx::connection& connection) {
     last_seen_ = last;
     next_heartbeat_ = absl::Now() + kHeartbeatEvery;
     next_limit_ = options_.batch_size;
-    attempts_.clear();
+    for (const RecordedEvent& e : events) {
+      if (attempts_.empty()) break;
+      attempts_.erase(e.position.global_position);
+    }
     return true;
   });
   if (!stepped.ok() || applied.ok()) return stepped;
@@ -265,17 +269,20 @@ absl::Status ProjectionRunner::HandleFailure(pqxx::connection& connection,
                                              size_t failed, const absl::Status& error) {
   // The database, not the event: retry the batch once it is back.
   if (absl::IsUnavailable(error)) return error;
-  if (failed > 0 && failed < events.size()) {
+  if (failed == events.size()) {
+    if (events.size() > 1) {
+      next_limit_ = 1;  // find the event that fails
+      return absl::OkStatus();
+    }
+    failed = 0;
+  }
+  const RecordedEvent& poison = events[failed];
+  int& attempts = attempts_[poison.position.global_position];
+  ++attempts;
+  if (failed > 0) {
     next_limit_ = static_cast<int>(failed);  // apply the good prefix first
     return absl::OkStatus();
   }
-  if (failed == events.size() && events.size() > 1) {
-    next_limit_ = 1;  // find the event that fails
-    return absl::OkStatus();
-  }
-  const RecordedEvent& poison = events.front();
-  int& attempts = attempts_[poison.position.global_position];
-  ++attempts;
   if (attempts < options_.max_attempts) {
     next_limit_ = 1;
     absl::Duration backoff = options_.initial_backoff * (1 << std::min(attempts - 1, 16));
@@ -295,8 +302,8 @@ absl::Status ProjectionRunner::HandleFailure(pqxx::connection& connection,
       LogLine(absl::StrCat("projection ", projection_.name(), ": rebuild stopped at ", message));
       return absl::OkStatus();
     }
-    tx.exec_params(kParkSql, projection_.name(), poison.position.global_position,
-                   poison.stream_id, poison.version, poison.event_type, message, total_attempts);
+    tx.exec_params(kParkSql, projection_.name(), poison.position.global_position, poison.stream_id,
+                   poison.version, poison.event_type, message, total_attempts);
     pqxx::result moved = tx.exec_prepared(
         kAdvanceCheckpoint, projection_.name(), std::to_string(poison.position.tx_id),
         poison.position.global_position, std::to_string(checkpoint.position.tx_id),
