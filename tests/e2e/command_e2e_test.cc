@@ -9,7 +9,6 @@
 #include <memory>
 #include <pqxx/connection>
 #include <pqxx/transaction>
-#include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -17,6 +16,7 @@
 #include "ordo/v1/command_service.grpc.pb.h"
 #include "store/log_position.h"
 #include "support/child_process.h"
+#include "support/service_process.h"
 #include "support/tcp_proxy.h"
 #include "support/test_database.h"
 #include "support/wait.h"
@@ -30,39 +30,24 @@ using ordo::v1::OrderCommandService;
 // A running ordo-command and a client connected to it.
 class CommandServer {
  public:
-  explicit CommandServer(const std::string& database_url, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {ORDO_COMMAND_BINARY, "--database_url=" + database_url,
-                                     "--listen=127.0.0.1:0", "--pool_size=4"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<testing::ChildProcess>(argv);
-    std::optional<std::string> output = process_->WaitForOutput("(port ", absl::Seconds(20));
-    std::smatch match;
-    if (!output || !std::regex_search(*output, match, std::regex("\\(port ([0-9]+)\\)"))) {
-      ADD_FAILURE() << "ordo-command did not start:\n" << process_->Output();
-      return;
-    }
-    port_ = std::stoi(match[1]);
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
-    stub_ = OrderCommandService::NewStub(channel_);
+  explicit CommandServer(const std::string& database_url)
+      : service_(ORDO_COMMAND_BINARY, database_url, {"--pool_size=4"}) {
+    if (service_.started()) stub_ = OrderCommandService::NewStub(service_.channel());
   }
 
   OrderCommandService::Stub& stub() { return *stub_; }
-  std::shared_ptr<grpc::Channel> channel() { return channel_; }
-  testing::ChildProcess& process() { return *process_; }
-  bool started() const { return port_ != 0; }
+  std::shared_ptr<grpc::Channel> channel() { return service_.channel(); }
+  testing::ChildProcess& process() { return service_.process(); }
+  bool started() const { return service_.started(); }
 
  private:
-  std::unique_ptr<testing::ChildProcess> process_;
-  int port_ = 0;
-  std::shared_ptr<grpc::Channel> channel_;
+  testing::ServiceProcess service_;
   std::unique_ptr<OrderCommandService::Stub> stub_;
 };
 
 // A context with a deadline, and optionally a correlation id.
 std::unique_ptr<grpc::ClientContext> Context(const std::string& correlation_id = "") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto context = testing::ClientContext();
   if (!correlation_id.empty()) context->AddMetadata("x-correlation-id", correlation_id);
   return context;
 }
