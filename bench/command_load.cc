@@ -27,6 +27,13 @@ struct ClientStats {
   std::vector<double> create_ms;
   std::vector<double> add_ms;
   int errors = 0;
+  std::string first_error;
+
+  void Failed(const grpc::Status& status) {
+    if (errors++ == 0) {
+      first_error = std::to_string(status.error_code()) + " " + status.error_message();
+    }
+  }
 };
 
 double Percentile(std::vector<double>& values, double p) {
@@ -61,8 +68,9 @@ int main(int argc, char** argv) {
         ordo::v1::CommandResult result;
         grpc::ClientContext create_context;
         absl::Time t0 = absl::Now();
-        if (!stub->CreateOrder(&create_context, create, &result).ok()) {
-          ++s.errors;
+        if (grpc::Status status = stub->CreateOrder(&create_context, create, &result);
+            !status.ok()) {
+          s.Failed(status);
           continue;
         }
         s.create_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
@@ -75,8 +83,8 @@ int main(int argc, char** argv) {
           grpc::ClientContext add_context;
           ordo::v1::CommandResult added;
           t0 = absl::Now();
-          if (!stub->AddItem(&add_context, add, &added).ok()) {
-            ++s.errors;
+          if (grpc::Status status = stub->AddItem(&add_context, add, &added); !status.ok()) {
+            s.Failed(status);
             continue;
           }
           s.add_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
     creates.insert(creates.end(), s.create_ms.begin(), s.create_ms.end());
     adds_all.insert(adds_all.end(), s.add_ms.begin(), s.add_ms.end());
     errors += s.errors;
+    if (!s.first_error.empty()) std::fprintf(stderr, "error: %s\n", s.first_error.c_str());
   }
   all = creates;
   all.insert(all.end(), adds_all.begin(), adds_all.end());

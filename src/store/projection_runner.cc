@@ -149,6 +149,10 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
   pqxx::connection connection(connection_string_);
   {
     pqxx::nontransaction tx(connection);
+    // Read model and checkpoint commit together, and the log is durable: a crash can only
+    // lose the newest batches whole, which are then applied again. So these commits need
+    // not wait for the WAL flush.
+    tx.exec("SET synchronous_commit = off");
     tx.exec_params(kEnsureCheckpointSql, projection_.name());
   }
   active_ = true;

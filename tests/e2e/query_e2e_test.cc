@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <pqxx/connection>
+#include <pqxx/transaction>
 #include <set>
 #include <thread>
 
@@ -348,6 +350,29 @@ TEST_F(QueryE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
   proxy.Restore();
   grpc::Status back = stub->GetOrder(ClientContext().get(), request, &order);
   EXPECT_TRUE(back.ok()) << back.error_message();
+}
+
+TEST(QueryProcess, RunProjectorsHostsTheProjectionsInProcess) {
+  testing::TestDatabase db;
+  testing::ServiceProcess query(ORDO_QUERY_BINARY, db.url(), {"--run_projectors"});
+  ASSERT_TRUE(query.started());
+  {
+    pqxx::connection connection(db.url());
+    pqxx::work tx(connection);
+    testing::InsertOrderEvent(tx, "hosted-1", 1, "OrderCreated",
+                              testing::CreatedPayload("hosted-1", "c"));
+    tx.commit();
+  }
+  auto stub = ordo::v1::OrderQueryService::NewStub(query.channel());
+  ordo::v1::GetOrderRequest request;
+  request.set_order_id("hosted-1");
+  ordo::v1::Order order;
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return stub->GetOrder(ClientContext().get(), request, &order).ok(); },
+      absl::Seconds(20)))
+      << query.process().Output();
+  EXPECT_EQ(order.customer_id(), "c");
+  EXPECT_NE(query.process().Output().find("order_summary: active"), std::string::npos);
 }
 
 }  // namespace

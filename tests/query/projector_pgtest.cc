@@ -19,6 +19,7 @@
 #include "store/projection_admin.h"
 #include "store/projection_runner.h"
 #include "support/order_events.h"
+#include "support/tcp_proxy.h"
 #include "support/test_database.h"
 #include "support/wait.h"
 
@@ -371,6 +372,26 @@ TEST_F(ProjectorTest, OnlyOneRunnerAppliesAndAStandbyTakesOver) {
   ASSERT_TRUE(WaitCaughtUp());
   EXPECT_EQ(testing::CountReadModelMismatches(db_.url()), 0);
   second.Stop();
+}
+
+TEST_F(ProjectorTest, ReconnectsAfterTheDatabaseWasUnreachable) {
+  testing::TcpProxy proxy(db_.port());
+  store::ProjectionRunner runner(
+      absl::StrCat("host=127.0.0.1 port=", proxy.port(), " user=postgres dbname=", db_.name()),
+      projection_, FastOptions());
+  runner.Start();
+  AppendOrder("rc-1", 1);
+  ASSERT_TRUE(WaitCaughtUp());
+
+  proxy.Cut();
+  ASSERT_TRUE(testing::WaitUntil([&] { return !runner.is_active(); }, absl::Seconds(10)));
+  AppendOrder("rc-2", 2);  // written while the projector cannot reach the database
+  proxy.Restore();
+  ASSERT_TRUE(WaitCaughtUp());
+  EXPECT_TRUE(runner.is_active());
+  EXPECT_EQ(testing::CountReadModelMismatches(db_.url()), 0);
+  EXPECT_EQ(Query("SELECT version FROM order_summary WHERE order_id = 'rc-2'"), "3");
+  runner.Stop();
 }
 
 TEST_F(ProjectorTest, OverviewShowsLagAndHeartbeat) {

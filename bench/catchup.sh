@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Projection catch-up rate: seeds ORDERS orders x 5 events (one OrderCreated, four
+# OrderItemAdded) into a fresh database, then times ordo-projector from an empty read
+# model until its checkpoint reaches the last event. Needs a running PostgreSQL.
+#   bench/catchup.sh ADMIN_URL [ORDERS]     e.g. bench/catchup.sh postgresql://postgres@127.0.0.1:54329/postgres 40000
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ADMIN_URL=$1
+ORDERS=${2:-40000}
+DB=ordo_catchup_$$
+URL=${ADMIN_URL%/*}/$DB
+psql -q "$ADMIN_URL" -c "CREATE DATABASE $DB"
+trap 'kill $PROJECTOR 2>/dev/null || true; wait 2>/dev/null || true; psql -q "$ADMIN_URL" -c "DROP DATABASE $DB WITH (FORCE)"' EXIT
+"$ROOT/build/ordo-migrate" --database_url="$URL" --migrations_dir="$ROOT/migrations" 2>/dev/null
+psql -q "$URL" -c "
+  INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
+  SELECT 'o-' || o, 'order', v, gen_random_uuid(),
+         CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 1,
+         CASE WHEN v = 1 THEN jsonb_build_object('order_id', 'o-' || o, 'customer_id', 'c-' || (o % 1000), 'currency', 'EUR')
+              ELSE jsonb_build_object('order_id', 'o-' || o, 'sku', 'sku-' || v, 'quantity', v, 'unit_price_cents', (100 * v)::text) END,
+         jsonb_build_object('request_id', gen_random_uuid()::text)
+    FROM generate_series(1, $ORDERS) o, generate_series(1, 5) v ORDER BY o, v"
+EVENTS=$(psql -tAq "$URL" -c "SELECT count(*) FROM events")
+LAST=$(psql -tAq "$URL" -c "SELECT max(global_position) FROM events")
+START=$(date +%s.%N)
+"$ROOT/build/ordo-projector" --database_url="$URL" >/dev/null 2>&1 &
+PROJECTOR=$!
+until [ "$(psql -tAq "$URL" -c "SELECT coalesce((SELECT global_position FROM projection_checkpoints WHERE name = 'order_summary'), 0)")" = "$LAST" ]; do
+  sleep 0.05
+done
+END=$(date +%s.%N)
+awk -v e="$EVENTS" -v s="$START" -v t="$END" 'BEGIN { printf "caught up %d events in %.2f s: %.0f events/s\n", e, t - s, e / (t - s) }'
