@@ -2,7 +2,7 @@
 # NOTIFY inside the append transaction vs after commit (coalesced): one ordo-command per
 # mode against DATABASE_URL, driven in turn (ABAB..., so drift hits both alike) by
 # ordo-command-load at 8 and 32 clients, RUNS times each. Prints one line per run.
-#   bench/notify_compare.sh DATABASE_URL [RUNS] [SECONDS]
+#   [CLIENTS="8 32"] bench/notify_compare.sh DATABASE_URL [RUNS] [SECONDS]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 URL=$1
@@ -17,12 +17,12 @@ for mode in "${!PORT[@]}"; do
 done
 trap 'kill -TERM "${pids[@]}" 2>/dev/null || true' EXIT
 sleep 1
-for clients in 8 32; do
+for clients in ${CLIENTS:-8 32}; do
   for run in $(seq 1 "$RUNS"); do
     for mode in in_transaction after_commit; do
       printf '%-15s clients=%-3s run=%s  ' "$mode" "$clients" "$run"
       "$ROOT/build/ordo-command-load" --target=127.0.0.1:${PORT[$mode]} --clients=$clients \
-        --duration=${SECONDS_PER_RUN}s 2>&1 | grep -E '^(all|error)' | tr '\n' ' '
+        --duration=${SECONDS_PER_RUN}s 2>&1 | grep -E '^(all|error)' | tr '\n' ' ' || true
       echo
     done
   done

@@ -20,7 +20,10 @@ ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_LISTEN; default 127.0.0.1:50051)");
-ABSL_FLAG(int, pool_size, 16, "database connections; gRPC threads are bounded near it");
+ABSL_FLAG(int, pool_size, 16, "database connections");
+ABSL_FLAG(int, max_threads, 0,
+          "calls served at once (gRPC sync-server threads); more fail fast with "
+          "RESOURCE_EXHAUSTED; 0: 2 x pool_size + 8");
 ABSL_FLAG(std::string, notify, "after_commit",
           "how appends wake projectors: after_commit (coalesced NOTIFY outside the append "
           "transaction), in_transaction (NOTIFY inside it; for comparison), or off (poll only)");
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
-  options.max_threads = pool_size + 4;
+  const int max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.max_threads = max_threads > 0 ? max_threads : 2 * pool_size + 8;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderCommandService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =

@@ -25,7 +25,10 @@ ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_QUERY_LISTEN; default 127.0.0.1:50052)");
-ABSL_FLAG(int, pool_size, 16, "database connections; gRPC threads are bounded near it");
+ABSL_FLAG(int, pool_size, 16, "database connections");
+ABSL_FLAG(int, max_threads, 0,
+          "calls served at once (gRPC sync-server threads); more fail fast with "
+          "RESOURCE_EXHAUSTED; 0: 2 x pool_size + 8");
 ABSL_FLAG(bool, run_projectors, false, "also run every projection in this process");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
@@ -68,7 +71,8 @@ int main(int argc, char** argv) {
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
-  options.max_threads = pool_size + 4;
+  const int max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.max_threads = max_threads > 0 ? max_threads : 2 * pool_size + 8;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};

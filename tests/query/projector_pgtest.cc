@@ -129,6 +129,16 @@ class ProjectorTest : public ::testing::Test {
         [&] { return testing::ProjectionCaughtUp(db_.url(), kOrderSummaryProjection); }, timeout);
   }
 
+  // A reset projection is back to 'running' and current.
+  bool WaitRebuilt() {
+    return testing::WaitUntil(
+        [&] {
+          return Query("SELECT state FROM projection_checkpoints") == "running" &&
+                 testing::ProjectionCaughtUp(db_.url(), kOrderSummaryProjection);
+        },
+        absl::Seconds(60));
+  }
+
   std::string TablesChecksum() {
     return Query(
         "SELECT md5((SELECT coalesce(string_agg(s::text, '|' ORDER BY order_id), '') "
@@ -301,12 +311,7 @@ TEST_F(ProjectorTest, RebuildGivesIdenticalTables) {
                   .ResetForRebuild(projection_.name(), projection_.tables(),
                                    absl::Now() + absl::Seconds(10))
                   .ok());
-  ASSERT_TRUE(testing::WaitUntil(
-      [&] {
-        return Query("SELECT state FROM projection_checkpoints") == "running" &&
-               testing::ProjectionCaughtUp(db_.url(), kOrderSummaryProjection);
-      },
-      absl::Seconds(60)));
+  ASSERT_TRUE(WaitRebuilt());
   EXPECT_EQ(TablesChecksum(), before);
   EXPECT_EQ(Query("SELECT count(*) FROM order_summary"), "300");
   runner.Stop();
@@ -345,12 +350,7 @@ TEST_F(ProjectorTest, RebuildStopsAtAPoisonEventAndSaysSo) {
                   .ResetForRebuild(projection_.name(), projection_.tables(),
                                    absl::Now() + absl::Seconds(10))
                   .ok());
-  ASSERT_TRUE(testing::WaitUntil(
-      [&] {
-        return Query("SELECT state FROM projection_checkpoints") == "running" &&
-               testing::ProjectionCaughtUp(db_.url(), kOrderSummaryProjection);
-      },
-      absl::Seconds(30)));
+  ASSERT_TRUE(WaitRebuilt());
   EXPECT_EQ(testing::CountReadModelMismatches(db_.url()), 0);
   runner.Stop();
 }
