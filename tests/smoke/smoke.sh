@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Smoke test of a running Ordo through server reflection only (no .proto files), with
+# `buf curl` as the client: lists both servers' services, checks health, walks an order
+# through its life, reads it back, and provokes four errors. Every reply is checked field
+# by field with jq; a mismatch prints the call and the reply. Exit status 1 on any failure.
+#   tests/smoke/smoke.sh BUF COMMAND_HOST:PORT QUERY_HOST:PORT
+set -uo pipefail
+BUF=$1
+COMMAND=http://$2
+QUERY=http://$3
+passed=0
+failed=0
+LAST_CALL=""
+REPLY=""
+
+# call URL [JSON]: one unary call; the reply (or the error as JSON) lands in $REPLY.
+call() {
+  LAST_CALL="buf curl --protocol grpc --http2-prior-knowledge -d '${2:-{\}}' $1"
+  REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge -d "${2:-{\}}" "$1" 2>&1)
+}
+
+# expect DESCRIPTION JQ_EXPRESSION: the expression must be true of $REPLY.
+expect() {
+  if jq -e "$2" >/dev/null 2>&1 <<<"$REPLY"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: %s\n  expected: %s\n  call: %s\n  reply: %s\n' "$1" "$2" "$LAST_CALL" "$REPLY"
+  fi
+}
+
+# expect_lines DESCRIPTION TEXT...: every TEXT must be a line of $REPLY.
+expect_lines() {
+  local description=$1 line
+  shift
+  for line in "$@"; do
+    if grep -qxF "$line" <<<"$REPLY"; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1))
+      printf 'FAIL: %s: no line %s\n  call: %s\n  reply: %s\n' "$description" "$line" "$LAST_CALL" "$REPLY"
+    fi
+  done
+}
+
+id="smoke-$(date +%s%N)"
+customer="smoke-customer-$id"
+
+LAST_CALL="buf curl --list-services $COMMAND"
+REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge --list-services "$COMMAND" 2>&1)
+expect_lines "command services" ordo.v1.OrderCommandService grpc.health.v1.Health
+LAST_CALL="buf curl --list-services $QUERY"
+REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge --list-services "$QUERY" 2>&1)
+expect_lines "query services" ordo.v1.OrderQueryService ordo.v1.ProjectionService grpc.health.v1.Health
+
+call "$COMMAND/grpc.health.v1.Health/Check" '{"service":"ordo.v1.OrderCommandService"}'
+expect "command health" '.status == "SERVING"'
+call "$QUERY/grpc.health.v1.Health/Check" '{"service":"ordo.v1.OrderQueryService"}'
+expect "query health" '.status == "SERVING"'
+
+call "$COMMAND/ordo.v1.OrderCommandService/CreateOrder" \
+  "{\"request_id\":\"$id-1\",\"order_id\":\"$id\",\"customer_id\":\"$customer\",\"currency\":\"EUR\"}"
+expect "CreateOrder" ".orderId == \"$id\" and .version == 1 and (.consistencyToken | length > 0)"
+call "$COMMAND/ordo.v1.OrderCommandService/AddItem" \
+  "{\"request_id\":\"$id-2\",\"order_id\":\"$id\",\"sku\":\"tea-green\",\"quantity\":3,\"unit_price_cents\":1250}"
+expect "AddItem tea" ".orderId == \"$id\" and .version == 2"
+call "$COMMAND/ordo.v1.OrderCommandService/AddItem" \
+  "{\"request_id\":\"$id-3\",\"order_id\":\"$id\",\"sku\":\"mug\",\"quantity\":1,\"unit_price_cents\":900}"
+expect "AddItem mug" '.version == 3'
+call "$COMMAND/ordo.v1.OrderCommandService/RemoveItem" \
+  "{\"request_id\":\"$id-4\",\"order_id\":\"$id\",\"sku\":\"mug\"}"
+expect "RemoveItem" '.version == 4'
+call "$COMMAND/ordo.v1.OrderCommandService/ConfirmOrder" \
+  "{\"request_id\":\"$id-5\",\"order_id\":\"$id\",\"expected_version\":4}"
+expect "ConfirmOrder" '.version == 5'
+call "$COMMAND/ordo.v1.OrderCommandService/ShipOrder" \
+  "{\"request_id\":\"$id-6\",\"order_id\":\"$id\",\"tracking_number\":\"1Z999AA1\"}"
+expect "ShipOrder" '.version == 6'
+token=$(jq -r '.consistencyToken' <<<"$REPLY")
+# A repeated request_id returns the first result.
+call "$COMMAND/ordo.v1.OrderCommandService/ShipOrder" \
+  "{\"request_id\":\"$id-6\",\"order_id\":\"$id\",\"tracking_number\":\"1Z999AA1\"}"
+expect "ShipOrder repeated" ".version == 6 and .consistencyToken == \"$token\""
+
+call "$QUERY/ordo.v1.OrderQueryService/GetOrder" "{\"order_id\":\"$id\",\"consistency_token\":\"$token\"}"
+expect "GetOrder with the token" "
+  .orderId == \"$id\" and .customerId == \"$customer\" and .status == \"ORDER_STATUS_SHIPPED\"
+  and .currency == \"EUR\" and .lineCount == 1 and .itemCount == \"3\" and .totalCents == \"3750\"
+  and .trackingNumber == \"1Z999AA1\" and .version == 6
+  and .lines == [{\"sku\": \"tea-green\", \"quantity\": \"3\", \"unitPriceCents\": \"1250\"}]"
+call "$QUERY/ordo.v1.OrderQueryService/GetOrderHistory" "{\"order_id\":\"$id\"}"
+expect "GetOrderHistory" '[.events[].eventType] == ["OrderCreated", "OrderItemAdded",
+  "OrderItemAdded", "OrderItemRemoved", "OrderConfirmed", "OrderShipped"]
+  and [.events[].version] == [1, 2, 3, 4, 5, 6]
+  and .events[1].payload.sku == "tea-green" and .events[1].metadata.request_id == "'"$id"'-2"'
+call "$QUERY/ordo.v1.OrderQueryService/ListOrders" "{\"customer_id\":\"$customer\"}"
+expect "ListOrders" "[.orders[].orderId] == [\"$id\"] and (.nextPageToken // \"\") == \"\""
+call "$QUERY/ordo.v1.ProjectionService/ListProjections"
+expect "ListProjections" '.projections[0].name == "order_summary" and .projections[0].state == "running"'
+
+call "$COMMAND/ordo.v1.OrderCommandService/AddItem" \
+  "{\"order_id\":\"$id\",\"sku\":\"tea\",\"quantity\":0,\"unit_price_cents\":1}"
+expect "INVALID_ARGUMENT for a bad quantity" '.code == "invalid_argument" and (.message | startswith("quantity:"))'
+call "$COMMAND/ordo.v1.OrderCommandService/ConfirmOrder" "{\"order_id\":\"$id-missing\"}"
+expect "NOT_FOUND for an unknown order" '.code == "not_found"'
+call "$COMMAND/ordo.v1.OrderCommandService/CreateOrder" \
+  "{\"order_id\":\"$id-empty\",\"customer_id\":\"$customer\",\"currency\":\"EUR\"}"
+call "$COMMAND/ordo.v1.OrderCommandService/ConfirmOrder" "{\"order_id\":\"$id-empty\"}"
+expect "FAILED_PRECONDITION for confirming an empty order" '.code == "failed_precondition"'
+call "$COMMAND/ordo.v1.OrderCommandService/CancelOrder" \
+  "{\"order_id\":\"$id-empty\",\"expected_version\":7,\"reason\":\"stale\"}"
+expect "ABORTED for a stale expected_version" '.code == "aborted"'
+
+echo "smoke: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
