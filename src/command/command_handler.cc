@@ -56,10 +56,11 @@ std::string MetadataJson(const domain::OrderCommand& command, const CommandConte
   return json;
 }
 
-// True for errors that a concurrent call with the same request_id can cause.
+// True for errors that an earlier or concurrent call with the same request_id can cause
+// (its effect is visible now), as opposed to the database failing.
 bool MayBeTwinsLoss(const absl::Status& status) {
-  return absl::IsAborted(status) || absl::IsAlreadyExists(status) ||
-         absl::IsFailedPrecondition(status);
+  return !absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status) &&
+         !absl::IsInternal(status) && !absl::IsDataLoss(status);
 }
 
 // Short, jittered, growing pause between conflicting attempts.
@@ -99,17 +100,17 @@ absl::StatusOr<CommandOutcome> OrderCommandHandler::Handle(domain::OrderCommand 
   }
   ORDO_RETURN_IF_ERROR(domain::ValidateCommand(command));
 
-  ORDO_ASSIGN_OR_RETURN(std::optional<CommandOutcome> recorded, FindRecorded(context));
-  if (recorded) return *recorded;
-
+  // No look-up of the request_id first: a repeat is caught by the append (the request is
+  // recorded in the same statement) or by the decision, and answered from the record.
   const std::string request_id = context.request_id.empty() ? NewUuid() : context.request_id;
   const std::string metadata_json = MetadataJson(command, context, request_id);
   for (int attempt = 1;; ++attempt) {
-    absl::StatusOr<CommandOutcome> outcome = Attempt(command, context, metadata_json);
+    absl::StatusOr<CommandOutcome> outcome =
+        Attempt(command, context, metadata_json, /*fresh=*/attempt > 1);
     if (outcome.ok() || !MayBeTwinsLoss(outcome.status())) return outcome;
-    // A twin with this request_id may have been applied meanwhile (so the append conflicted,
-    // or the decision saw its effect): its outcome is ours.
-    ORDO_ASSIGN_OR_RETURN(recorded, FindRecorded(context));
+    // This request_id may have been applied before (a retry) or meanwhile (a twin): then
+    // the append conflicted, or the decision saw its effect, and the record is the answer.
+    ORDO_ASSIGN_OR_RETURN(std::optional<CommandOutcome> recorded, FindRecorded(context));
     if (recorded) return *recorded;
     if (!absl::IsAborted(outcome.status()) || context.expected_version) return outcome;
     if (attempt >= options_.max_attempts) {
@@ -120,29 +121,59 @@ absl::StatusOr<CommandOutcome> OrderCommandHandler::Handle(domain::OrderCommand 
     if (absl::Now() >= context.deadline) {
       return absl::DeadlineExceededError("deadline passed while retrying a conflicting append");
     }
-    BackOff(attempt);
+    if (attempt > 1) BackOff(attempt);
   }
 }
 
-absl::StatusOr<CommandOutcome> OrderCommandHandler::Attempt(const domain::OrderCommand& command,
-                                                            const CommandContext& context,
-                                                            const std::string& metadata_json) {
-  const std::string& order_id = domain::TargetOrderId(command);
-  absl::MutexLock stripe(&StripeFor(order_id));
-
+absl::StatusOr<domain::Order> OrderCommandHandler::LoadOrder(const std::string& order_id,
+                                                             absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(std::vector<store::RecordedEvent> history,
-                        store_.ReadStream(order_id, 1, context.deadline));
+                        store_.ReadStream(order_id, 1, deadline));
   domain::Order order;
   for (const store::RecordedEvent& recorded : history) {
     ORDO_ASSIGN_OR_RETURN(ordo::v1::OrderEvent event, DecodeOrderEvent(recorded));
     domain::Apply(order, event);
   }
-  if (context.expected_version && *context.expected_version != order.version) {
-    return absl::AbortedError(absl::StrCat("expected_version ", *context.expected_version,
-                                           " but order ", order_id, " is at version ",
-                                           order.version));
+  return order;
+}
+
+absl::StatusOr<CommandOutcome> OrderCommandHandler::Attempt(const domain::OrderCommand& command,
+                                                            const CommandContext& context,
+                                                            const std::string& metadata_json,
+                                                            bool fresh) {
+  const std::string& order_id = domain::TargetOrderId(command);
+  absl::MutexLock stripe(&StripeFor(order_id));
+
+  // The cached committed state, or for a new order none at all: a stale guess costs a
+  // conflict and a fresh attempt, never a wrong write (the append names the version).
+  std::optional<domain::Order> known = fresh ? std::nullopt : cache_.Get(order_id);
+  if (!known && !fresh && std::holds_alternative<domain::CreateOrder>(command)) {
+    known = domain::Order{};
   }
-  ORDO_ASSIGN_OR_RETURN(std::vector<ordo::v1::OrderEvent> decided, domain::Decide(order, command));
+  bool from_store = !known.has_value();
+  domain::Order order;
+  if (known) {
+    order = *std::move(known);
+  } else {
+    ORDO_ASSIGN_OR_RETURN(order, LoadOrder(order_id, context.deadline));
+  }
+  absl::StatusOr<std::vector<ordo::v1::OrderEvent>> decided;
+  for (;;) {
+    absl::Status verdict;
+    if (context.expected_version && *context.expected_version != order.version) {
+      verdict = absl::AbortedError(absl::StrCat("expected_version ", *context.expected_version,
+                                                " but order ", order_id, " is at version ",
+                                                order.version));
+    } else {
+      decided = domain::Decide(order, command);
+      verdict = decided.status();
+    }
+    if (verdict.ok()) break;
+    // Only a refusal based on the stored state counts: the cache may lag another process.
+    if (from_store) return verdict;
+    ORDO_ASSIGN_OR_RETURN(order, LoadOrder(order_id, context.deadline));
+    from_store = true;
+  }
 
   store::AppendRequest append;
   append.stream_id = order_id;
@@ -152,12 +183,18 @@ absl::StatusOr<CommandOutcome> OrderCommandHandler::Attempt(const domain::OrderC
   if (!context.request_id.empty()) {
     append.request = store::RequestKey{context.request_id, context.fingerprint};
   }
-  for (const ordo::v1::OrderEvent& event : decided) {
+  for (const ordo::v1::OrderEvent& event : *decided) {
     ORDO_ASSIGN_OR_RETURN(store::NewEvent stored, EncodeOrderEvent(event));
     append.events.push_back(std::move(stored));
   }
-  ORDO_ASSIGN_OR_RETURN(store::AppendResult appended, store_.Append(append, context.deadline));
-  return CommandOutcome{appended.stream_id, appended.version, appended.position};
+  absl::StatusOr<store::AppendResult> appended = store_.Append(append, context.deadline);
+  if (!appended.ok()) {
+    cache_.Erase(order_id);
+    return appended.status();
+  }
+  for (const ordo::v1::OrderEvent& event : *decided) domain::Apply(order, event);
+  cache_.Put(order);
+  return CommandOutcome{appended->stream_id, appended->version, appended->position};
 }
 
 }  // namespace ordo::command

@@ -1,6 +1,7 @@
-// The write path of one command: load the order's events, rebuild the aggregate, decide,
-// append with optimistic concurrency, and record the request for idempotency in the same
-// transaction. Conflicts without an expected version are retried (reload, decide again).
+// The write path of one command: rebuild the aggregate (from the cache of committed state,
+// or from its events), decide, append with optimistic concurrency, and record the request
+// for idempotency in the same transaction. Conflicts without an expected version are
+// retried (reload, decide again).
 // Thread-safe; the store must outlive the handler.
 #ifndef ORDO_COMMAND_COMMAND_HANDLER_H_
 #define ORDO_COMMAND_COMMAND_HANDLER_H_
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "command/aggregate_cache.h"
 #include "command/domain/order_commands.h"
 #include "store/event_store.h"
 #include "store/log_position.h"
@@ -41,12 +43,14 @@ struct CommandOutcome {
 struct CommandHandlerOptions {
   // Attempts for a command without expected_version whose append keeps conflicting.
   int max_attempts = 10;
+  // Orders kept in their last committed state, so most commands skip reading the stream.
+  size_t cache_capacity = 10000;
 };
 
 class OrderCommandHandler {
  public:
   explicit OrderCommandHandler(store::EventStore& store, CommandHandlerOptions options = {})
-      : store_(store), options_(options) {}
+      : store_(store), options_(options), cache_(options.cache_capacity) {}
   OrderCommandHandler(const OrderCommandHandler&) = delete;
   OrderCommandHandler& operator=(const OrderCommandHandler&) = delete;
 
@@ -57,10 +61,12 @@ class OrderCommandHandler {
                                         const CommandContext& context);
 
  private:
-  // One load -> decide -> append round.
+  // One load -> decide -> append round. `fresh`: read the stream, trust no cache.
   absl::StatusOr<CommandOutcome> Attempt(const domain::OrderCommand& command,
                                          const CommandContext& context,
-                                         const std::string& metadata_json);
+                                         const std::string& metadata_json, bool fresh);
+  // The order from its events in the store.
+  absl::StatusOr<domain::Order> LoadOrder(const std::string& order_id, absl::Time deadline);
   // The recorded outcome of context.request_id, if any.
   absl::StatusOr<std::optional<CommandOutcome>> FindRecorded(const CommandContext& context);
 
@@ -68,6 +74,7 @@ class OrderCommandHandler {
 
   store::EventStore& store_;
   const CommandHandlerOptions options_;
+  AggregateCache cache_;
   // Commands on one order in this process take turns, so they do not conflict with each
   // other; conflicts with other processes are still caught by the store.
   std::array<absl::Mutex, 256> stripes_;

@@ -9,28 +9,40 @@
 #include "common/status_macros.h"
 #include "store/event_rows.h"
 #include "store/pg_status.h"
+#include "store/sql_array.h"
 
 namespace ordo::store {
 namespace {
 
-// Inserts one event only when its predecessor is visible, so a wrong expected version can
-// never leave a gap; UNIQUE (stream_id, version) turns a concurrent append into a conflict.
-constexpr char kAppendEvent[] = "ordo_append_event";
-constexpr char kAppendEventSql[] = R"sql(
-INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version,
-                    payload, metadata)
-SELECT $1::text, $2::text, $3::int, gen_random_uuid(), $4::text, $5::int, $6::jsonb, $7::jsonb
- WHERE $3::int = 1
-    OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1::text AND version = $3::int - 1)
-RETURNING global_position, tx_id
-)sql";
-
-constexpr char kRecordRequest[] = "ordo_record_request";
-constexpr char kRecordRequestSql[] = R"sql(
-INSERT INTO command_requests (request_id, fingerprint, stream_id, version, tx_id,
-                              global_position)
-VALUES ($1::text, $2::text, $3::text, $4::int, $5::text::xid8, $6::bigint)
-ON CONFLICT (request_id) DO NOTHING
+// One statement, so one round trip and its own transaction: inserts the events as versions
+// $3+1, $3+2, ... only when version $3 is visible (so a wrong expected version can never
+// leave a gap; UNIQUE (stream_id, version) turns a concurrent append into a conflict), then
+// records the request ($8 non-empty) with the outcome, and NOTIFYs when $10.
+constexpr char kAppend[] = "ordo_append";
+constexpr char kAppendSql[] = R"sql(
+WITH appended AS (
+  INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version,
+                      payload, metadata)
+  SELECT $1::text, $2::text, $3::int + e.n::int, gen_random_uuid(), e.event_type,
+         e.schema_version, e.payload::jsonb, $7::jsonb
+    FROM unnest($4::text[], $5::int[], $6::text[])
+         WITH ORDINALITY AS e(event_type, schema_version, payload, n)
+   WHERE $3::int = 0
+      OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1::text AND version = $3::int)
+  RETURNING version, global_position, tx_id),
+last AS (
+  SELECT version, global_position, tx_id FROM appended ORDER BY version DESC LIMIT 1),
+recorded AS (
+  INSERT INTO command_requests (request_id, fingerprint, stream_id, version, tx_id,
+                                global_position)
+  SELECT $8::text, $9::text, $1::text, version, tx_id, global_position
+    FROM last WHERE $8::text <> ''
+  RETURNING 1),
+notified AS (
+  SELECT pg_notify('ordo_events', '') FROM last WHERE $10::bool)
+SELECT version, global_position, tx_id,
+       (SELECT count(*) FROM recorded), (SELECT count(*) FROM notified)
+  FROM last
 )sql";
 
 constexpr char kFindRequest[] = "ordo_find_request";
@@ -51,40 +63,47 @@ absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, ab
   if (request.events.empty()) {
     return absl::InvalidArgumentError("events: an append needs at least one event");
   }
-  ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
-  return GuardPq("append", [&]() -> absl::StatusOr<AppendResult> {
-    connection->prepare(kAppendEvent, kAppendEventSql);
-    connection->prepare(kRecordRequest, kRecordRequestSql);
-    pqxx::work tx(*connection);
-    AppendResult result{request.stream_id, request.expected_version, {}};
-    for (const NewEvent& event : request.events) {
-      ++result.version;
-      pqxx::result row = tx.exec_prepared(kAppendEvent, request.stream_id, request.stream_type,
-                                          result.version, event.event_type, event.schema_version,
-                                          event.payload_json, request.metadata_json);
-      if (row.empty()) {
+  std::vector<std::string> types;
+  std::vector<int64_t> schema_versions;
+  std::vector<std::string> payloads;
+  for (const NewEvent& event : request.events) {
+    types.push_back(event.event_type);
+    schema_versions.push_back(event.schema_version);
+    payloads.push_back(event.payload_json);
+  }
+  const RequestKey no_request;
+  const RequestKey& key = request.request ? *request.request : no_request;
+  absl::StatusOr<AppendResult> appended;
+  {
+    ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
+    appended = GuardPq("append", [&]() -> absl::StatusOr<AppendResult> {
+      connection->prepare(kAppend, kAppendSql);
+      pqxx::nontransaction tx(*connection);
+      pqxx::result rows = tx.exec_prepared(
+          kAppend, request.stream_id, request.stream_type, request.expected_version,
+          TextArrayLiteral(types), IntArrayLiteral(schema_versions), TextArrayLiteral(payloads),
+          request.metadata_json, key.request_id, key.fingerprint,
+          notify_mode_ == NotifyMode::kInTransaction);
+      if (rows.empty()) {
         return absl::AbortedError(absl::StrCat("stream ", request.stream_id, " is not at version ",
                                                request.expected_version));
       }
-      result.position = LogPosition{row[0][1].as<uint64_t>(), row[0][0].as<int64_t>()};
-    }
-    if (request.request) {
-      pqxx::result recorded =
-          tx.exec_prepared(kRecordRequest, request.request->request_id,
-                           request.request->fingerprint, request.stream_id, result.version,
-                           std::to_string(result.position.tx_id), result.position.global_position);
-      if (recorded.affected_rows() == 0) {
-        return absl::AlreadyExistsError(absl::StrCat("request_id ", request.request->request_id,
-                                                     " was recorded by another call"));
-      }
-    }
-    if (notify_mode_ == NotifyMode::kInTransaction) {
-      tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
-    }
-    tx.commit();
+      return AppendResult{request.stream_id, rows[0][0].as<int32_t>(),
+                          LogPosition{rows[0][2].as<uint64_t>(), rows[0][1].as<int64_t>()}};
+    });
+  }
+  if (appended.ok()) {
     if (notify_mode_ == NotifyMode::kAfterCommit && notifier_ != nullptr) notifier_->Notify();
-    return result;
-  });
+    return appended;
+  }
+  // A unique violation is a concurrent append to the stream, or this request_id recorded
+  // by another call; tell them apart.
+  if (absl::IsAborted(appended.status()) && !key.request_id.empty() &&
+      FindRequest(key.request_id, deadline).ok()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id ", key.request_id, " was recorded by another call"));
+  }
+  return appended;
 }
 
 absl::StatusOr<std::vector<RecordedEvent>> EventStore::ReadStream(const std::string& stream_id,

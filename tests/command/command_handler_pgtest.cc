@@ -155,6 +155,26 @@ TEST_F(CommandHandlerTest, ConflictsBetweenProcessesAreRetriedUntilApplied) {
             "t");
 }
 
+TEST_F(CommandHandlerTest, AStaleCacheNeverDecidesAlone) {
+  // This process caches the empty order; another process then adds a line.
+  ASSERT_TRUE(Run(CreateOrder{"stale-1", "cust-1", "EUR"}).ok());
+  Writer other_process(database_->url(), 2);
+  ASSERT_TRUE(other_process.handler.Handle(AddItem{"stale-1", "sku", 1, 1}, Context()).ok());
+  // The cache says "empty": confirming must still succeed, on the stored state.
+  absl::StatusOr<CommandOutcome> confirmed = Run(ConfirmOrder{"stale-1"});
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  EXPECT_EQ(confirmed->version, 3);
+
+  // The same with an expected_version that only the store knows to be right.
+  ASSERT_TRUE(other_process.handler.Handle(ShipOrder{"stale-1", "T-1"}, Context()).ok());
+  CommandContext current = Context();
+  current.expected_version = 4;
+  absl::StatusOr<CommandOutcome> cancelled = Run(CancelOrder{"stale-1", "x"}, current);
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kFailedPrecondition)
+      << cancelled.status();  // shipped: the stored state decides, not the cached one
+  EXPECT_EQ(Count("stream_id = 'stale-1'"), "4");
+}
+
 TEST_F(CommandHandlerTest, RepeatedRequestIdReturnsTheFirstOutcomeAndAppendsNothing) {
   ASSERT_TRUE(Run(CreateOrder{"idem-1", "cust-1", "EUR"}, Context("idem-1-create")).ok());
   absl::StatusOr<CommandOutcome> first =

@@ -43,6 +43,12 @@ TcpProxy::~TcpProxy() {
   close(listen_fd_);
 }
 
+void TcpProxy::Cut() {
+  cut_ = true;
+  const int seen = cut_rounds_;
+  while (cut_rounds_ == seen) std::this_thread::yield();
+}
+
 void TcpProxy::Run() {
   std::vector<std::pair<int, int>> links;  // (client, upstream)
   auto close_link = [](std::pair<int, int>& link) {
@@ -54,6 +60,7 @@ void TcpProxy::Run() {
     if (cut_) {
       for (auto& link : links) close_link(link);
       links.clear();
+      ++cut_rounds_;
     }
     std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
     for (const auto& link : links) {

@@ -19,8 +19,9 @@ class TcpProxy {
 
   int port() const { return port_; }
 
-  // Drops every open connection and closes new ones at once, until Restore().
-  void Cut() { cut_ = true; }
+  // Drops every open connection and closes new ones at once, until Restore(). Returns once
+  // the open connections are closed.
+  void Cut();
   void Restore() { cut_ = false; }
 
  private:
@@ -30,6 +31,7 @@ class TcpProxy {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> cut_{false};
+  std::atomic<int> cut_rounds_{0};  // loop rounds done while cut
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
