@@ -30,6 +30,8 @@ ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "how long to measure");
 ABSL_FLAG(double, rate, 0, "calls per second at most (0: as fast as replies come)");
 ABSL_FLAG(int, orders, 1000, "orders created first for add_item and get_order");
 ABSL_FLAG(int, hot_orders, 8, "orders all add_item_hot calls go to");
+ABSL_FLAG(std::string, existing_prefix, "",
+          "get_order/add_item: use existing orders PREFIX1..PREFIX<orders> instead of creating");
 
 namespace {
 
@@ -93,7 +95,11 @@ int main(int argc, char** argv) {
                       absl::GetFlag(FLAGS_query_target), grpc::InsecureChannelCredentials()))};
   const std::string run = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()), "-");
   std::vector<std::string> pool;
-  if (mode == "add_item" || mode == "get_order" || mode == "add_item_hot") {
+  if (!absl::GetFlag(FLAGS_existing_prefix).empty()) {
+    for (int i = 1; i <= absl::GetFlag(FLAGS_orders); ++i) {
+      pool.push_back(absl::StrCat(absl::GetFlag(FLAGS_existing_prefix), i));
+    }
+  } else if (mode == "add_item" || mode == "get_order" || mode == "add_item_hot") {
     const int count =
         mode == "add_item_hot" ? absl::GetFlag(FLAGS_hot_orders) : absl::GetFlag(FLAGS_orders);
     std::string token;

@@ -1,0 +1,249 @@
+# Ordo beside the raw-PostgreSQL limit, in one run: sourced by `./dev bench [--quick]`,
+# which provides the helpers (pg_start, free_port, migrate, start_stack, log, die, ...).
+# Prints a table and writes it into docs/benchmarks.md between the bench markers.
+
+BENCH_RUNS=3
+
+# median VALUES...: the middle value (the lower middle for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%s–%s", lo, hi}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+BENCH_ROWS=()
+row() { BENCH_ROWS+=("| $(IFS='|'; echo "$*" | sed 's/|/ | /g') |"); }
+
+# pgbench_tps DATABASE SCRIPT CLIENTS: one run's transactions per second.
+pgbench_tps() {
+  "$PGBIN/pgbench" -n -M prepared -f "$2" -c "$3" -j "$(( $3 < 2 ? 1 : 2 ))" -T "$BENCH_SECONDS" \
+    -h 127.0.0.1 -p "$BENCH_PORT" -U postgres "$1" 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | cut -d. -f1
+}
+
+# load MODE IN_FLIGHT [FLAGS...]: one ordo-bench-load run, its output line.
+load() {
+  local mode=$1 in_flight=$2; shift 2
+  "$BUILD_DIR/ordo-bench-load" --command_target="$COMMAND_ADDRESS" \
+    --query_target="$QUERY_ADDRESS" --mode="$mode" --in_flight="$in_flight" \
+    --duration="${BENCH_SECONDS}s" "$@" 2>/dev/null
+}
+
+rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+bench_main() {
+  local quick=false
+  [ "${1:-}" = "--quick" ] && quick=true
+  BENCH_SECONDS=10; local catchup_orders=200000
+  if $quick; then BENCH_SECONDS=3; catchup_orders=20000; fi
+  local started; started=$(date +%s)
+  for p in nghttp2-client; do dpkg -s "$p" >/dev/null 2>&1 || as_root apt-get install -y -q "$p" >/dev/null; done
+
+  BENCH_DIR=$(mktemp -d /tmp/ordo-bench.XXXXXX)
+  TEST_DIR=$BENCH_DIR
+  trap cleanup_test EXIT
+  BENCH_PORT=$(free_port)
+  TEST_PORT=$BENCH_PORT
+  log "benchmark PostgreSQL in $BENCH_DIR on port $BENCH_PORT (fsync and synchronous_commit on)"
+  pg_start "$BENCH_DIR/pg" "$BENCH_DIR" "$BENCH_PORT" -c max_connections=300 -c fsync=on \
+    -c synchronous_commit=on
+  local admin="postgresql://postgres@127.0.0.1:$BENCH_PORT"
+  for db in ordo_bench ordo_limit ordo_catchup; do
+    psql -q "$admin/postgres" -c "CREATE DATABASE $db"
+    migrate "$admin/$db" >/dev/null 2>&1
+  done
+  local settings
+  settings=$(psql -tA "$admin/postgres" -c "SELECT string_agg(name || '=' || setting ||
+    coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync',
+    'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level', 'full_page_writes',
+    'max_wal_size', 'checkpoint_timeout', 'work_mem')")
+
+  # Row 1 setup: 32 clients x 500 streams x 5 events for pgbench's read + append.
+  psql -q "$admin/ordo_limit" -c "
+    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
+    SELECT 'pgb-' || c || '-' || n, 'order', v, gen_random_uuid(),
+           CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 1,
+           jsonb_build_object('order_id', 'pgb-' || c || '-' || n, 'sku', 'sku-' || v, 'quantity', 1,
+                              'unit_price_cents', '1000'),
+           jsonb_build_object('request_id', gen_random_uuid()::text, 'command', 'AddItem')
+      FROM generate_series(0, 31) c, generate_series(1, 500) n, generate_series(1, 5) v
+     ORDER BY c, n, v"
+
+  # Rows 1 and 2: writes.
+  local in_flight tps_append tps_new ordo_add ordo_create
+  declare -A limit_append limit_new
+  for in_flight in 1 8 32; do
+    local a=() b=() c=() d=() p50=() p99=() p999=() cp50=() cp99=() cp999=()
+    for _ in $(seq 1 $BENCH_RUNS); do
+      a+=("$(pgbench_tps ordo_limit "$ROOT/bench/pgbench/read_append.sql" $in_flight)")
+      b+=("$(pgbench_tps ordo_limit "$ROOT/bench/pgbench/append_new.sql" $in_flight)")
+    done
+    limit_append[$in_flight]=$(median "${a[@]}")
+    limit_new[$in_flight]=$(median "${b[@]}")
+    row "1. limit: pgbench read 5-event stream + append" "$in_flight" \
+      "${limit_append[$in_flight]} tx/s" "$(spread "${a[@]}")" "" "" "1.00"
+    row "1. limit: pgbench append to a new stream" "$in_flight" \
+      "${limit_new[$in_flight]} tx/s" "$(spread "${b[@]}")" "" "" "1.00"
+  done
+
+  local command_pid query_pid projector_pid
+  start_stack "$admin/ordo_bench" "$BENCH_DIR/logs"
+  command_pid=${STACK_PIDS[0]}; projector_pid=${STACK_PIDS[1]}; query_pid=${STACK_PIDS[2]}
+  local idle_rss="command $(rss_mb "$command_pid" VmRSS) MB, projector $(rss_mb "$projector_pid" VmRSS) MB, query $(rss_mb "$query_pid" VmRSS) MB"
+  local add_at_8=0
+  for in_flight in 1 8 32; do
+    local a=() b=() ap50=() ap99=() ap999=() bp50=() bp99=() bp999=() line
+    for _ in $(seq 1 $BENCH_RUNS); do
+      line=$(load add_item $in_flight --orders=1000)
+      a+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); ap50+=("$(field p50_ms "$line")")
+      ap99+=("$(field p99_ms "$line")"); ap999+=("$(field p999_ms "$line")")
+      line=$(load create_order $in_flight)
+      b+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); bp50+=("$(field p50_ms "$line")")
+      bp99+=("$(field p99_ms "$line")"); bp999+=("$(field p999_ms "$line")")
+    done
+    [ "$in_flight" = 8 ] && add_at_8=$(median "${a[@]}")
+    row "2. Ordo AddItem (existing order)" "$in_flight" "$(median "${a[@]}") cmd/s" \
+      "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") / $(median "${ap999[@]}") ms" \
+      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]}")"
+    row "2. Ordo CreateOrder" "$in_flight" "$(median "${b[@]}") cmd/s" "$(spread "${b[@]}")" \
+      "$(median "${bp50[@]}") / $(median "${bp99[@]}") / $(median "${bp999[@]}") ms" "" \
+      "$(ratio "$(median "${b[@]}")" "${limit_new[$in_flight]}")"
+  done
+
+  # Row 3: contention.
+  local h=() share=() line
+  for _ in $(seq 1 $BENCH_RUNS); do
+    line=$(load add_item_hot 32 --hot_orders=8)
+    h+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); share+=("$(field aborted_share "$line")")
+  done
+  row "3. Ordo AddItem on 8 hot orders" 32 "$(median "${h[@]}") cmd/s" "$(spread "${h[@]}")" "" \
+    "ABORTED after retries: $(median "${share[@]}")" ""
+
+  # Row 8: an independent client, h2load, posting a prebuilt CreateOrder frame.
+  local frame=$BENCH_DIR/create_order.grpc
+  # gRPC frame: uncompressed, length 13; CreateOrderRequest{customer_id: "h2load", currency: "EUR"}
+  printf '\x00\x00\x00\x00\x0d\x1a\x06h2load\x22\x03EUR' >"$frame"
+  local h2=()
+  for _ in $(seq 1 $BENCH_RUNS); do
+    h2+=("$(h2load -c 1 -m 32 -D "$BENCH_SECONDS" -d "$frame" -H 'content-type: application/grpc' \
+      -H 'te: trailers' "http://$COMMAND_ADDRESS/ordo.v1.OrderCommandService/CreateOrder" 2>/dev/null |
+      sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' | cut -d. -f1)")
+  done
+  local h2_events
+  h2_events=$(psql -tA "$admin/ordo_bench" -c "SELECT count(*) FROM events WHERE payload->>'customer_id' = 'h2load'")
+  row "8. h2load CreateOrder, 32 streams on 1 connection" 32 "$(median "${h2[@]}") req/s" \
+    "$(spread "${h2[@]}")" "" "$h2_events orders appended (each reply checked by count)" \
+    "$(ratio "$(median "${h2[@]}")" "${limit_new[32]}")"
+
+  # Row 5: command acknowledged -> visible without a token, at half of row 2 (8 in flight).
+  local rate=$(( add_at_8 / 2 )) v50=() v99=()
+  for _ in $(seq 1 $BENCH_RUNS); do
+    load add_item 8 --orders=1000 --rate="$rate" >/dev/null &
+    local loader=$!
+    line=$("$BUILD_DIR/ordo-visibility-probe" --command_target="$COMMAND_ADDRESS" \
+      --query_target="$QUERY_ADDRESS" --clients=2 --interval=20ms --duration="${BENCH_SECONDS}s")
+    wait "$loader"
+    v50+=("$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
+    v99+=("$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
+  done
+  row "5. command → visible via GetOrder (no token)" "8 (at $rate cmd/s)" "" "" \
+    "p50 $(median "${v50[@]}") ms / p99 $(median "${v99[@]}") ms" "p99 spread $(spread "${v99[@]}") ms; target p99 ≤ 20 ms" ""
+  local peak_rss="command $(rss_mb "$command_pid" VmHWM) MB, projector $(rss_mb "$projector_pid" VmHWM) MB, query $(rss_mb "$query_pid" VmHWM) MB"
+  stop_stack
+
+  # Row 4: projection catch-up from an empty read model, and the set-based limit.
+  local events=$(( catchup_orders * 5 ))
+  psql -q "$admin/ordo_catchup" -c "
+    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
+    SELECT 'o-' || o, 'order', v, gen_random_uuid(),
+           CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 1,
+           CASE WHEN v = 1 THEN jsonb_build_object('order_id', 'o-' || o, 'customer_id', 'c-' || (o % 1000), 'currency', 'EUR')
+                ELSE jsonb_build_object('order_id', 'o-' || o, 'sku', 'sku-' || v, 'quantity', v, 'unit_price_cents', (100 * v)::text) END,
+           jsonb_build_object('request_id', gen_random_uuid()::text, 'command', 'AddItem')
+      FROM generate_series(1, $catchup_orders) o, generate_series(1, 5) v ORDER BY o, v"
+  psql -q "$admin/ordo_catchup" -c "VACUUM ANALYZE events"
+  local last; last=$(psql -tA "$admin/ordo_catchup" -c "SELECT max(global_position) FROM events")
+  local rates=() limits=()
+  for _ in $(seq 1 $BENCH_RUNS); do
+    "$BUILD_DIR/ordo-projector" --database_url="$admin/ordo_catchup" rebuild order_summary >/dev/null
+    local t0 t1; t0=$(date +%s.%N)
+    "$BUILD_DIR/ordo-projector" --database_url="$admin/ordo_catchup" >/dev/null 2>&1 &
+    local projector=$!
+    until [ "$(psql -tA "$admin/ordo_catchup" -c "SELECT global_position FROM projection_checkpoints WHERE name = 'order_summary'")" = "$last" ]; do
+      sleep 0.05
+    done
+    t1=$(date +%s.%N)
+    kill -TERM $projector; wait $projector || true
+    rates+=("$(awk -v e=$events -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", e / (b - a) }')")
+    limits+=("$(psql -qtA "$admin/ordo_catchup" -v events="$events" <<'SQL' | tail -1
+CREATE TEMP TABLE summary_limit (LIKE order_summary INCLUDING ALL);
+SELECT extract(epoch FROM clock_timestamp()) AS t0 \gset
+INSERT INTO summary_limit (order_id, customer_id, status, line_count, item_count, total_cents,
+                           currency, version, created_at, updated_at)
+SELECT stream_id, max(payload->>'customer_id'), 'PENDING',
+       count(DISTINCT payload->>'sku'), coalesce(sum((payload->>'quantity')::bigint), 0),
+       coalesce(sum((payload->>'quantity')::bigint * (payload->>'unit_price_cents')::bigint), 0),
+       max(payload->>'currency'), max(version), min(recorded_at), max(recorded_at)
+  FROM events GROUP BY stream_id;
+SELECT round(:events / (extract(epoch FROM clock_timestamp()) - :t0));
+SQL
+)")
+  done
+  row "4. projection catch-up, $events events from empty" 1 "$(median "${rates[@]}") events/s" \
+    "$(spread "${rates[@]}")" "" "set-based INSERT … SELECT … GROUP BY: $(median "${limits[@]}") events/s" \
+    "$(ratio "$(median "${rates[@]}")" "$(median "${limits[@]}")")"
+
+  # Row 6: queries, against the catch-up database's 200k orders.
+  start_stack "$admin/ordo_catchup" "$BENCH_DIR/logs-query"
+  local g=() l=() s=() gp=() lp=()
+  for _ in $(seq 1 $BENCH_RUNS); do
+    line=$(load get_order 32 --existing_prefix=o- --orders="$catchup_orders")
+    g+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); gp+=("$(field p99_ms "$line")")
+    line=$(load list_orders 32)
+    l+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); lp+=("$(field p99_ms "$line")")
+    s+=("$(pgbench_tps ordo_catchup "$ROOT/bench/pgbench/select_summary.sql" 32)")
+  done
+  row "6. limit: pgbench select one order_summary row + lines" 32 "$(median "${s[@]}") tx/s" \
+    "$(spread "${s[@]}")" "" "" "1.00"
+  row "6. Ordo GetOrder (no token)" 32 "$(median "${g[@]}") calls/s" "$(spread "${g[@]}")" \
+    "p99 $(median "${gp[@]}") ms" "" "$(ratio "$(median "${g[@]}")" "$(median "${s[@]}")")"
+  row "6. Ordo ListOrders, page of 50" 32 "$(median "${l[@]}") calls/s" "$(spread "${l[@]}")" \
+    "p99 $(median "${lp[@]}") ms" "" ""
+  peak_rss+=" (query under row 6: $(rss_mb "${STACK_PIDS[2]}" VmHWM) MB)"
+  stop_stack
+  row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
+  row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
+
+  local commit machine report elapsed
+  commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo "+uncommitted")
+  machine="$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
+  elapsed=$(( $(date +%s) - started ))
+  report=$(cat <<REPORT
+<!-- bench:begin (written by ./dev bench; edits between the markers are overwritten) -->
+## \`./dev bench$($quick && echo " --quick")\` — $(date -u +%Y-%m-%d), commit $commit
+
+- Machine: $machine; load generators on the same machine.
+- PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'): $settings. One cluster
+  for every row, started by the run.
+- Each row: median of $BENCH_RUNS runs of ${BENCH_SECONDS} s (spread: min–max); the whole run took ${elapsed} s.
+- Commands: \`pgbench -n -M prepared -f bench/pgbench/<script>.sql -c N -j 2 -T ${BENCH_SECONDS}\`;
+  \`ordo-bench-load --mode=<mode> --in_flight=N --duration=${BENCH_SECONDS}s\` (async gRPC client);
+  \`ordo-visibility-probe --clients=2 --interval=20ms\` beside \`ordo-bench-load --rate=<half of row 2>\`;
+  \`h2load -c 1 -m 32 -D ${BENCH_SECONDS} -d <CreateOrder frame>\`; row 4 times \`ordo-projector\`
+  from an empty read model, against one \`INSERT … SELECT … GROUP BY\`. See bench/run.sh.
+
+| row | in flight | result (median) | spread | latency p50 / p99 / p99.9 | notes | ratio to limit |
+|---|---|---|---|---|---|---|
+$(printf '%s\n' "${BENCH_ROWS[@]}")
+<!-- bench:end -->
+REPORT
+)
+  echo "$report"
+  local doc=$ROOT/docs/benchmarks.md
+  if grep -q '<!-- bench:begin' "$doc"; then
+    awk -v report="$report" '/<!-- bench:begin/ {print report; skip=1} /<!-- bench:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
+  else
+    { head -n 3 "$doc"; echo "$report"; echo; tail -n +4 "$doc"; } >"$doc.new"
+  fi
+  mv "$doc.new" "$doc"
+  log "written to docs/benchmarks.md"
+}
