@@ -1,22 +1,19 @@
 // The order_summary and order_lines read models, applied in batches.
 #include "query/projectors/order_summary_projection.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <map>
 #include <optional>
 #include <pqxx/result>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
-#include "ordo/v1/events.pb.h"
+#include "query/projectors/payload_fields.h"
 #include "store/pg_status.h"
 #include "store/sql_array.h"
 
 namespace ordo::query {
 namespace {
 
-using ordo::v1::OrderEvent;
 using store::RecordedEvent;
 
 constexpr char kOrderStreamType[] = "order";
@@ -79,33 +76,16 @@ constexpr char kInsertLinesSql[] =
     "INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])";
 
-// The payload of a stored Order event, by its type name.
-absl::StatusOr<OrderEvent> ParseOrderEvent(const RecordedEvent& stored) {
+// Folds one event into `rows`; the row must exist unless it is OrderCreated.
+absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
   if (stored.schema_version != 1) {
     return absl::DataLossError(absl::StrCat("unsupported schema_version ", stored.schema_version));
   }
-  const auto* oneof = OrderEvent::descriptor()->FindOneofByName("event");
-  for (int i = 0; i < oneof->field_count(); ++i) {
-    const auto* field = oneof->field(i);
-    if (field->message_type()->name() != stored.event_type) continue;
-    OrderEvent event;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    auto status = google::protobuf::util::JsonStringToMessage(
-        stored.payload_json, OrderEvent::GetReflection()->MutableMessage(&event, field), options);
-    if (!status.ok()) return absl::DataLossError(status.ToString());
-    return event;
-  }
-  return absl::DataLossError(absl::StrCat("unknown event type ", stored.event_type));
-}
-
-// Folds one event into `rows`; the row must exist unless it is OrderCreated.
-absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
-  absl::StatusOr<OrderEvent> parsed = ParseOrderEvent(stored);
-  if (!parsed.ok()) return parsed.status();
-  const OrderEvent& event = *parsed;
+  absl::StatusOr<PayloadFields> payload = PayloadFields::Parse(stored.payload_json);
+  if (!payload.ok()) return payload.status();
+  const std::string& type = stored.event_type;
   auto it = rows.find(stored.stream_id);
-  if (event.has_order_created()) {
+  if (type == "OrderCreated") {
     if (it == rows.end()) it = rows.emplace(stored.stream_id, SummaryRow{}).first;
   } else if (it == rows.end()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -113,38 +93,33 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
   }
   SummaryRow& row = it->second;
   if (stored.version <= row.version) return absl::OkStatus();  // already applied
-  switch (event.event_case()) {
-    case OrderEvent::kOrderCreated:
-      row.customer_id = event.order_created().customer_id();
-      row.currency = event.order_created().currency();
-      row.status = "PENDING";
-      row.created_us = absl::ToUnixMicros(stored.recorded_at);
-      break;
-    case OrderEvent::kOrderItemAdded: {
-      const auto& e = event.order_item_added();
-      Line& line = row.lines[e.sku()];
-      line.quantity += e.quantity();
-      line.unit_price_cents = e.unit_price_cents();
-      row.lines_changed = true;
-      break;
-    }
-    case OrderEvent::kOrderItemRemoved:
-      row.lines.erase(event.order_item_removed().sku());
-      row.lines_changed = true;
-      break;
-    case OrderEvent::kOrderConfirmed:
-      row.status = "CONFIRMED";
-      break;
-    case OrderEvent::kOrderShipped:
-      row.status = "SHIPPED";
-      row.tracking_number = event.order_shipped().tracking_number();
-      break;
-    case OrderEvent::kOrderCancelled:
-      row.status = "CANCELLED";
-      row.cancel_reason = event.order_cancelled().reason();
-      break;
-    case OrderEvent::EVENT_NOT_SET:
-      return absl::DataLossError("empty event");
+  if (type == "OrderCreated") {
+    row.customer_id = payload->Text("customer_id");
+    row.currency = payload->Text("currency");
+    row.status = "PENDING";
+    row.created_us = absl::ToUnixMicros(stored.recorded_at);
+  } else if (type == "OrderItemAdded") {
+    absl::StatusOr<int64_t> quantity = payload->Integer("quantity");
+    absl::StatusOr<int64_t> price = payload->Integer("unit_price_cents");
+    if (!quantity.ok()) return quantity.status();
+    if (!price.ok()) return price.status();
+    Line& line = row.lines[payload->Text("sku")];
+    line.quantity += *quantity;
+    line.unit_price_cents = *price;
+    row.lines_changed = true;
+  } else if (type == "OrderItemRemoved") {
+    row.lines.erase(payload->Text("sku"));
+    row.lines_changed = true;
+  } else if (type == "OrderConfirmed") {
+    row.status = "CONFIRMED";
+  } else if (type == "OrderShipped") {
+    row.status = "SHIPPED";
+    row.tracking_number = payload->Text("tracking_number");
+  } else if (type == "OrderCancelled") {
+    row.status = "CANCELLED";
+    row.cancel_reason = payload->Text("reason");
+  } else {
+    return absl::DataLossError(absl::StrCat("unknown event type ", type));
   }
   row.version = stored.version;
   row.updated_us = absl::ToUnixMicros(stored.recorded_at);
