@@ -10,9 +10,9 @@
 namespace ordo::store {
 
 // SELECT list that EventFromRow() reads, in this order.
-#define ORDO_EVENT_COLUMNS                                                          \
-  "global_position, tx_id, stream_id, stream_type, version, event_id::text, "      \
-  "event_type, schema_version, payload::text, metadata::text, "                    \
+#define ORDO_EVENT_COLUMNS                                                    \
+  "global_position, tx_id, stream_id, stream_type, version, event_id::text, " \
+  "event_type, schema_version, payload::text, metadata::text, "               \
   "(extract(epoch FROM recorded_at) * 1000000)::bigint"
 
 RecordedEvent EventFromRow(const pqxx::row& row);
