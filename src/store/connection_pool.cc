@@ -10,14 +10,27 @@
 namespace ordo::store {
 
 std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout) {
-  if (absl::StrContains(database_url, "connect_timeout")) return database_url;
   const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(timeout));
-  if (absl::StartsWith(database_url, "postgres://") ||
-      absl::StartsWith(database_url, "postgresql://")) {
-    const char* separator = absl::StrContains(database_url, "?") ? "&" : "?";
-    return absl::StrCat(database_url, separator, "connect_timeout=", seconds);
+  // Bounded connects, and a dead peer noticed within about 20 s (keepalives, and unacked
+  // data given up on after tcp_user_timeout) instead of a call that hangs for good.
+  const std::pair<const char*, std::string> defaults[] = {
+      {"connect_timeout", absl::StrCat(seconds)},
+      {"keepalives_idle", "10"},
+      {"keepalives_interval", "3"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", "20000"}};
+  const bool is_url = absl::StartsWith(database_url, "postgres://") ||
+                      absl::StartsWith(database_url, "postgresql://");
+  std::string result = database_url;
+  for (const auto& [key, value] : defaults) {
+    if (absl::StrContains(database_url, key)) continue;
+    if (is_url) {
+      absl::StrAppend(&result, absl::StrContains(result, "?") ? "&" : "?", key, "=", value);
+    } else {
+      absl::StrAppend(&result, " ", key, "=", value);
+    }
   }
-  return absl::StrCat(database_url, " connect_timeout=", seconds);
+  return result;
 }
 
 ConnectionPool::ConnectionPool(ConnectionPoolOptions options)

@@ -55,7 +55,7 @@ class ConnectionPool {
   // database cannot be reached or no connection frees up in time.
   absl::StatusOr<Lease> Acquire(absl::Time deadline);
 
-  // The connection string actually used (with connect_timeout added).
+  // The connection string actually used (with WithConnectTimeout's settings).
   const std::string& connection_string() const { return connection_string_; }
 
   int size() const { return options_.size; }
@@ -70,7 +70,8 @@ class ConnectionPool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + leased + being connected
 };
 
-// Adds libpq's connect_timeout to a URL or key=value connection string unless it has one.
+// Adds libpq's connect_timeout, TCP keepalive settings and tcp_user_timeout to a URL or
+// key=value connection string, each unless the string sets it already.
 std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout);
 
 }  // namespace ordo::store
