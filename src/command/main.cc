@@ -14,6 +14,7 @@
 #include "common/grpc_server.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/worker_pool.h"
 #include "store/connection_pool.h"
 #include "store/event_store.h"
 
@@ -21,10 +22,7 @@ ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_LISTEN; default 127.0.0.1:50051)");
-ABSL_FLAG(int, pool_size, 16, "database connections");
-ABSL_FLAG(int, max_threads, 0,
-          "calls served at once (gRPC sync-server threads); more fail fast with "
-          "RESOURCE_EXHAUSTED; 0: 8 x pool_size (gRPC 1.51 counts its pollers against the bound)");
+ABSL_FLAG(int, pool_size, 16, "database connections, and as many worker threads run the commands");
 ABSL_FLAG(std::string, notify, "after_commit",
           "how appends wake projectors: after_commit (coalesced NOTIFY outside the append "
           "transaction), in_transaction (NOTIFY inside it; for comparison), or off (poll only)");
@@ -76,12 +74,12 @@ int main(int argc, char** argv) {
     return Fail(std::string(ready.message()));
   }
   ordo::command::OrderCommandHandler handler(store);
-  ordo::command::OrderCommandService service(handler);
+  // Declared before the server: the server, destroyed first, waits for every call first.
+  ordo::WorkerPool workers(pool_size);
+  ordo::command::OrderCommandService service(handler, workers);
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
-  const int max_threads = absl::GetFlag(FLAGS_max_threads);
-  options.max_threads = max_threads > 0 ? max_threads : 8 * pool_size;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderCommandService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =

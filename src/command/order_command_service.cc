@@ -2,6 +2,7 @@
 #include "command/order_command_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
 #include "store/log_position.h"
@@ -30,7 +31,7 @@ std::string Fingerprint(const Request& request) {
   return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
 }
 
-std::string CorrelationId(grpc::ServerContext* context) {
+std::string CorrelationId(grpc::CallbackServerContext* context) {
   auto it = context->client_metadata().find(kCorrelationHeader);
   if (it != context->client_metadata().end() && !it->second.empty() &&
       it->second.size() <= kMaxCorrelationIdBytes) {
@@ -42,9 +43,26 @@ std::string CorrelationId(grpc::ServerContext* context) {
 }  // namespace
 
 template <typename Request>
-grpc::Status OrderCommandService::Run(grpc::ServerContext* context, const Request& request,
-                                      domain::OrderCommand command,
-                                      ordo::v1::CommandResult* reply) {
+grpc::ServerUnaryReactor* OrderCommandService::Run(grpc::CallbackServerContext* context,
+                                                   const Request* request,
+                                                   domain::OrderCommand command,
+                                                   ordo::v1::CommandResult* reply) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers_.Post([this, context, request, command = std::move(command), reply, reactor]() mutable {
+    reactor->Finish(Execute(context, *request, std::move(command), reply));
+  });
+  return reactor;
+}
+
+template <typename Request>
+grpc::Status OrderCommandService::Execute(grpc::CallbackServerContext* context,
+                                          const Request& request, domain::OrderCommand command,
+                                          ordo::v1::CommandResult* reply) {
+  // Queued past its deadline or abandoned by the client: do no work for it.
+  if (context->IsCancelled() || absl::Now() >= absl::FromChrono(context->deadline())) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "deadline passed before the command ran");
+  }
   CommandContext command_context;
   command_context.request_id = request.request_id();
   command_context.fingerprint = Fingerprint(request);
@@ -62,46 +80,46 @@ grpc::Status OrderCommandService::Run(grpc::ServerContext* context, const Reques
   return grpc::Status::OK;
 }
 
-grpc::Status OrderCommandService::CreateOrder(grpc::ServerContext* context,
-                                              const ordo::v1::CreateOrderRequest* request,
-                                              ordo::v1::CommandResult* reply) {
-  return Run(context, *request,
+grpc::ServerUnaryReactor* OrderCommandService::CreateOrder(
+    grpc::CallbackServerContext* context, const ordo::v1::CreateOrderRequest* request,
+    ordo::v1::CommandResult* reply) {
+  return Run(context, request,
              domain::CreateOrder{request->order_id(), request->customer_id(), request->currency()},
              reply);
 }
 
-grpc::Status OrderCommandService::AddItem(grpc::ServerContext* context,
-                                          const ordo::v1::AddItemRequest* request,
-                                          ordo::v1::CommandResult* reply) {
-  return Run(context, *request,
+grpc::ServerUnaryReactor* OrderCommandService::AddItem(grpc::CallbackServerContext* context,
+                                                       const ordo::v1::AddItemRequest* request,
+                                                       ordo::v1::CommandResult* reply) {
+  return Run(context, request,
              domain::AddItem{request->order_id(), request->sku(), request->quantity(),
                              request->unit_price_cents()},
              reply);
 }
 
-grpc::Status OrderCommandService::RemoveItem(grpc::ServerContext* context,
-                                             const ordo::v1::RemoveItemRequest* request,
-                                             ordo::v1::CommandResult* reply) {
-  return Run(context, *request, domain::RemoveItem{request->order_id(), request->sku()}, reply);
+grpc::ServerUnaryReactor* OrderCommandService::RemoveItem(
+    grpc::CallbackServerContext* context, const ordo::v1::RemoveItemRequest* request,
+    ordo::v1::CommandResult* reply) {
+  return Run(context, request, domain::RemoveItem{request->order_id(), request->sku()}, reply);
 }
 
-grpc::Status OrderCommandService::ConfirmOrder(grpc::ServerContext* context,
-                                               const ordo::v1::ConfirmOrderRequest* request,
-                                               ordo::v1::CommandResult* reply) {
-  return Run(context, *request, domain::ConfirmOrder{request->order_id()}, reply);
+grpc::ServerUnaryReactor* OrderCommandService::ConfirmOrder(
+    grpc::CallbackServerContext* context, const ordo::v1::ConfirmOrderRequest* request,
+    ordo::v1::CommandResult* reply) {
+  return Run(context, request, domain::ConfirmOrder{request->order_id()}, reply);
 }
 
-grpc::Status OrderCommandService::ShipOrder(grpc::ServerContext* context,
-                                            const ordo::v1::ShipOrderRequest* request,
-                                            ordo::v1::CommandResult* reply) {
-  return Run(context, *request, domain::ShipOrder{request->order_id(), request->tracking_number()},
+grpc::ServerUnaryReactor* OrderCommandService::ShipOrder(grpc::CallbackServerContext* context,
+                                                         const ordo::v1::ShipOrderRequest* request,
+                                                         ordo::v1::CommandResult* reply) {
+  return Run(context, request, domain::ShipOrder{request->order_id(), request->tracking_number()},
              reply);
 }
 
-grpc::Status OrderCommandService::CancelOrder(grpc::ServerContext* context,
-                                              const ordo::v1::CancelOrderRequest* request,
-                                              ordo::v1::CommandResult* reply) {
-  return Run(context, *request, domain::CancelOrder{request->order_id(), request->reason()}, reply);
+grpc::ServerUnaryReactor* OrderCommandService::CancelOrder(
+    grpc::CallbackServerContext* context, const ordo::v1::CancelOrderRequest* request,
+    ordo::v1::CommandResult* reply) {
+  return Run(context, request, domain::CancelOrder{request->order_id(), request->reason()}, reply);
 }
 
 }  // namespace ordo::command

@@ -5,37 +5,49 @@
 #define ORDO_COMMAND_ORDER_COMMAND_SERVICE_H_
 
 #include "command/command_handler.h"
+#include "common/worker_pool.h"
 #include "ordo/v1/command_service.grpc.pb.h"
 
 namespace ordo::command {
 
-class OrderCommandService final : public ordo::v1::OrderCommandService::Service {
+// A callback service: each call's blocking work runs on `workers`, so gRPC's own threads
+// never wait on the database.
+class OrderCommandService final : public ordo::v1::OrderCommandService::CallbackService {
  public:
-  // `handler` must outlive the service.
-  explicit OrderCommandService(OrderCommandHandler& handler) : handler_(handler) {}
+  // `handler` and `workers` must outlive the service.
+  OrderCommandService(OrderCommandHandler& handler, WorkerPool& workers)
+      : handler_(handler), workers_(workers) {}
 
-  grpc::Status CreateOrder(grpc::ServerContext* context,
-                           const ordo::v1::CreateOrderRequest* request,
-                           ordo::v1::CommandResult* reply) override;
-  grpc::Status AddItem(grpc::ServerContext* context, const ordo::v1::AddItemRequest* request,
-                       ordo::v1::CommandResult* reply) override;
-  grpc::Status RemoveItem(grpc::ServerContext* context, const ordo::v1::RemoveItemRequest* request,
-                          ordo::v1::CommandResult* reply) override;
-  grpc::Status ConfirmOrder(grpc::ServerContext* context,
-                            const ordo::v1::ConfirmOrderRequest* request,
-                            ordo::v1::CommandResult* reply) override;
-  grpc::Status ShipOrder(grpc::ServerContext* context, const ordo::v1::ShipOrderRequest* request,
-                         ordo::v1::CommandResult* reply) override;
-  grpc::Status CancelOrder(grpc::ServerContext* context,
-                           const ordo::v1::CancelOrderRequest* request,
-                           ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext* context,
+                                        const ordo::v1::CreateOrderRequest* request,
+                                        ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* AddItem(grpc::CallbackServerContext* context,
+                                    const ordo::v1::AddItemRequest* request,
+                                    ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* RemoveItem(grpc::CallbackServerContext* context,
+                                       const ordo::v1::RemoveItemRequest* request,
+                                       ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* ConfirmOrder(grpc::CallbackServerContext* context,
+                                         const ordo::v1::ConfirmOrderRequest* request,
+                                         ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* ShipOrder(grpc::CallbackServerContext* context,
+                                      const ordo::v1::ShipOrderRequest* request,
+                                      ordo::v1::CommandResult* reply) override;
+  grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* context,
+                                        const ordo::v1::CancelOrderRequest* request,
+                                        ordo::v1::CommandResult* reply) override;
 
  private:
+  // Queues the command on the workers; the reactor finishes when it is done.
   template <typename Request>
-  grpc::Status Run(grpc::ServerContext* context, const Request& request,
-                   domain::OrderCommand command, ordo::v1::CommandResult* reply);
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, const Request* request,
+                                domain::OrderCommand command, ordo::v1::CommandResult* reply);
+  template <typename Request>
+  grpc::Status Execute(grpc::CallbackServerContext* context, const Request& request,
+                       domain::OrderCommand command, ordo::v1::CommandResult* reply);
 
   OrderCommandHandler& handler_;
+  WorkerPool& workers_;
 };
 
 }  // namespace ordo::command

@@ -11,7 +11,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-absl::Time CallDeadline(const grpc::ServerContext& context, absl::Duration budget) {
+absl::Time CallDeadline(const grpc::ServerContextBase& context, absl::Duration budget) {
   return std::min(absl::Now() + budget, absl::FromChrono(context.deadline()));
 }
 

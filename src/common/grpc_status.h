@@ -14,7 +14,7 @@ namespace ordo {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The call's deadline, or now + `budget` when it has none (or a later one).
-absl::Time CallDeadline(const grpc::ServerContext& context,
+absl::Time CallDeadline(const grpc::ServerContextBase& context,
                         absl::Duration budget = absl::Seconds(30));
 
 }  // namespace ordo
