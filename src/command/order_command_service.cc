@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
+#include "common/unary_on_workers.h"
 #include "store/log_position.h"
 
 namespace ordo::command {
@@ -47,22 +48,16 @@ grpc::ServerUnaryReactor* OrderCommandService::Run(grpc::CallbackServerContext* 
                                                    const Request* request,
                                                    domain::OrderCommand command,
                                                    ordo::v1::CommandResult* reply) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers_.Post([this, context, request, command = std::move(command), reply, reactor]() mutable {
-    reactor->Finish(Execute(context, *request, std::move(command), reply));
-  });
-  return reactor;
+  return UnaryOnWorkers(workers_, context,
+                        [this, context, request, command = std::move(command), reply]() mutable {
+                          return Execute(context, *request, std::move(command), reply);
+                        });
 }
 
 template <typename Request>
 grpc::Status OrderCommandService::Execute(grpc::CallbackServerContext* context,
                                           const Request& request, domain::OrderCommand command,
                                           ordo::v1::CommandResult* reply) {
-  // Queued past its deadline or abandoned by the client: do no work for it.
-  if (context->IsCancelled() || absl::Now() >= absl::FromChrono(context->deadline())) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "deadline passed before the command ran");
-  }
   CommandContext command_context;
   command_context.request_id = request.request_id();
   command_context.fingerprint = Fingerprint(request);

@@ -13,6 +13,7 @@
 #include "common/grpc_server.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/worker_pool.h"
 #include "query/order_query_service.h"
 #include "query/projection_service.h"
 #include "query/projections.h"
@@ -26,10 +27,7 @@ ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_QUERY_LISTEN; default 127.0.0.1:50052)");
-ABSL_FLAG(int, pool_size, 16, "database connections");
-ABSL_FLAG(int, max_threads, 0,
-          "calls served at once (gRPC sync-server threads); more fail fast with "
-          "RESOURCE_EXHAUSTED; 0: 8 x pool_size (gRPC 1.51 counts its pollers against the bound)");
+ABSL_FLAG(int, pool_size, 16, "database connections, and as many worker threads run the calls");
 ABSL_FLAG(bool, run_projectors, false, "also run every projection in this process");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
@@ -70,13 +68,15 @@ int main(int argc, char** argv) {
 
   ordo::query::OrderReadModel orders(pool);
   ordo::query::OrderHistory history(pool);
-  ordo::query::OrderQueryService query_service(orders, history, admin);
-  ordo::query::ProjectionService projection_service(admin, projections);
+  // Declared before the server: the server, destroyed first, waits for every call first.
+  // Twice the connections: a GetOrder waiting for its consistency token holds a worker
+  // (not a connection) while it waits.
+  ordo::WorkerPool workers(2 * pool_size);
+  ordo::query::OrderQueryService query_service(orders, history, admin, workers);
+  ordo::query::ProjectionService projection_service(admin, projections, workers);
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
-  const int max_threads = absl::GetFlag(FLAGS_max_threads);
-  options.max_threads = max_threads > 0 ? max_threads : 8 * pool_size;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};

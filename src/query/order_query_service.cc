@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "common/unary_on_workers.h"
 #include "query/projectors/order_summary_projection.h"
 #include "store/log_position.h"
 
@@ -31,41 +32,47 @@ absl::Status OrderQueryService::WaitForToken(const std::string& token, absl::Tim
   }
 }
 
-grpc::Status OrderQueryService::GetOrder(grpc::ServerContext* context,
-                                         const ordo::v1::GetOrderRequest* request,
-                                         ordo::v1::Order* reply) {
-  if (request->order_id().empty()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("order_id: required"));
-  }
-  const absl::Time deadline = CallDeadline(*context);
-  if (!request->consistency_token().empty()) {
-    absl::Status reached = WaitForToken(request->consistency_token(), deadline);
-    if (!reached.ok()) return ToGrpcStatus(reached);
-  }
-  absl::StatusOr<ordo::v1::Order> order = orders_.GetOrder(request->order_id(), deadline);
-  if (!order.ok()) return ToGrpcStatus(order.status());
-  *reply = *std::move(order);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* OrderQueryService::GetOrder(grpc::CallbackServerContext* context,
+                                                      const ordo::v1::GetOrderRequest* request,
+                                                      ordo::v1::Order* reply) {
+  return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    if (request->order_id().empty()) {
+      return ToGrpcStatus(absl::InvalidArgumentError("order_id: required"));
+    }
+    const absl::Time deadline = CallDeadline(*context);
+    if (!request->consistency_token().empty()) {
+      absl::Status reached = WaitForToken(request->consistency_token(), deadline);
+      if (!reached.ok()) return ToGrpcStatus(reached);
+    }
+    absl::StatusOr<ordo::v1::Order> order = orders_.GetOrder(request->order_id(), deadline);
+    if (!order.ok()) return ToGrpcStatus(order.status());
+    *reply = *std::move(order);
+    return grpc::Status::OK;
+  });
 }
 
-grpc::Status OrderQueryService::ListOrders(grpc::ServerContext* context,
-                                           const ordo::v1::ListOrdersRequest* request,
-                                           ordo::v1::ListOrdersResponse* reply) {
-  absl::StatusOr<ordo::v1::ListOrdersResponse> page =
-      orders_.ListOrders(*request, CallDeadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  *reply = *std::move(page);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* OrderQueryService::ListOrders(grpc::CallbackServerContext* context,
+                                                        const ordo::v1::ListOrdersRequest* request,
+                                                        ordo::v1::ListOrdersResponse* reply) {
+  return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    absl::StatusOr<ordo::v1::ListOrdersResponse> page =
+        orders_.ListOrders(*request, CallDeadline(*context));
+    if (!page.ok()) return ToGrpcStatus(page.status());
+    *reply = *std::move(page);
+    return grpc::Status::OK;
+  });
 }
 
-grpc::Status OrderQueryService::GetOrderHistory(grpc::ServerContext* context,
-                                                const ordo::v1::GetOrderHistoryRequest* request,
-                                                ordo::v1::GetOrderHistoryResponse* reply) {
-  absl::StatusOr<ordo::v1::GetOrderHistoryResponse> page =
-      history_.Get(*request, CallDeadline(*context));
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  *reply = *std::move(page);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* OrderQueryService::GetOrderHistory(
+    grpc::CallbackServerContext* context, const ordo::v1::GetOrderHistoryRequest* request,
+    ordo::v1::GetOrderHistoryResponse* reply) {
+  return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    absl::StatusOr<ordo::v1::GetOrderHistoryResponse> page =
+        history_.Get(*request, CallDeadline(*context));
+    if (!page.ok()) return ToGrpcStatus(page.status());
+    *reply = *std::move(page);
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace ordo::query

@@ -1,8 +1,10 @@
 // ordo.v1.OrderQueryService over gRPC: GetOrder (with read-your-writes on a consistency
-// token), ListOrders and GetOrderHistory, translating to the read models.
+// token), ListOrders and GetOrderHistory, translating to the read models. A callback
+// service: the database work runs on a WorkerPool.
 #ifndef ORDO_QUERY_ORDER_QUERY_SERVICE_H_
 #define ORDO_QUERY_ORDER_QUERY_SERVICE_H_
 
+#include "common/worker_pool.h"
 #include "ordo/v1/query_service.grpc.pb.h"
 #include "query/read_models/order_history.h"
 #include "query/read_models/order_read_model.h"
@@ -10,19 +12,22 @@
 
 namespace ordo::query {
 
-class OrderQueryService final : public ordo::v1::OrderQueryService::Service {
+class OrderQueryService final : public ordo::v1::OrderQueryService::CallbackService {
  public:
   // All must outlive the service.
-  OrderQueryService(OrderReadModel& orders, OrderHistory& history, store::ProjectionAdmin& admin)
-      : orders_(orders), history_(history), admin_(admin) {}
+  OrderQueryService(OrderReadModel& orders, OrderHistory& history, store::ProjectionAdmin& admin,
+                    WorkerPool& workers)
+      : orders_(orders), history_(history), admin_(admin), workers_(workers) {}
 
-  grpc::Status GetOrder(grpc::ServerContext* context, const ordo::v1::GetOrderRequest* request,
-                        ordo::v1::Order* reply) override;
-  grpc::Status ListOrders(grpc::ServerContext* context, const ordo::v1::ListOrdersRequest* request,
-                          ordo::v1::ListOrdersResponse* reply) override;
-  grpc::Status GetOrderHistory(grpc::ServerContext* context,
-                               const ordo::v1::GetOrderHistoryRequest* request,
-                               ordo::v1::GetOrderHistoryResponse* reply) override;
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* context,
+                                     const ordo::v1::GetOrderRequest* request,
+                                     ordo::v1::Order* reply) override;
+  grpc::ServerUnaryReactor* ListOrders(grpc::CallbackServerContext* context,
+                                       const ordo::v1::ListOrdersRequest* request,
+                                       ordo::v1::ListOrdersResponse* reply) override;
+  grpc::ServerUnaryReactor* GetOrderHistory(grpc::CallbackServerContext* context,
+                                            const ordo::v1::GetOrderHistoryRequest* request,
+                                            ordo::v1::GetOrderHistoryResponse* reply) override;
 
  private:
   // Waits until the order_summary projection has applied `token`, or the deadline.
@@ -31,6 +36,7 @@ class OrderQueryService final : public ordo::v1::OrderQueryService::Service {
   OrderReadModel& orders_;
   OrderHistory& history_;
   store::ProjectionAdmin& admin_;
+  WorkerPool& workers_;
 };
 
 }  // namespace ordo::query
