@@ -69,9 +69,9 @@ int main(int argc, char** argv) {
   ordo::query::OrderReadModel orders(pool);
   ordo::query::OrderHistory history(pool);
   // Declared before the server: the server, destroyed first, waits for every call first.
-  // Twice the connections: a GetOrder waiting for its consistency token holds a worker
-  // (not a connection) while it waits.
-  ordo::WorkerPool workers(2 * pool_size);
+  // As many workers as connections: more only queue on the pool (measured slower). A
+  // GetOrder waiting for its consistency token holds a worker while it waits.
+  ordo::WorkerPool workers(pool_size);
   ordo::query::OrderQueryService query_service(orders, history, admin, workers);
   ordo::query::ProjectionService projection_service(admin, projections, workers);
 
