@@ -60,7 +60,8 @@ grpc::Status OrderCommandService::Execute(grpc::CallbackServerContext* context,
                                           ordo::v1::CommandResult* reply) {
   CommandContext command_context;
   command_context.request_id = request.request_id();
-  command_context.fingerprint = Fingerprint(request);
+  // Only a recorded request is ever compared with its repeat.
+  if (!request.request_id().empty()) command_context.fingerprint = Fingerprint(request);
   if (request.has_expected_version()) command_context.expected_version = request.expected_version();
   command_context.correlation_id = CorrelationId(context);
   command_context.peer = context->peer();

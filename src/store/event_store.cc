@@ -3,7 +3,6 @@
 
 #include <pqxx/nontransaction>
 #include <pqxx/result>
-#include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
