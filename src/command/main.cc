@@ -1,4 +1,5 @@
 // ordo-command: serves ordo.v1.OrderCommandService (plus health and reflection).
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -26,6 +27,9 @@ ABSL_FLAG(int, pool_size, 16, "database connections, and as many worker threads 
 ABSL_FLAG(std::string, notify, "after_commit",
           "how appends wake projectors: after_commit (coalesced NOTIFY outside the append "
           "transaction), in_transaction (NOTIFY inside it; for comparison), or off (poll only)");
+ABSL_FLAG(int, group_commit, 64,
+          "at most this many concurrent commands on different orders share one append "
+          "statement and commit (group commit); 1 turns it off");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
@@ -69,7 +73,8 @@ int main(int argc, char** argv) {
 
   ordo::store::ConnectionPool pool({database_url, pool_size});
   ordo::store::ChangeNotifier notifier(pool.connection_string());
-  ordo::store::EventStore store(pool, notify_mode, &notifier);
+  ordo::store::EventStore store(
+      pool, {notify_mode, &notifier, std::max(1, absl::GetFlag(FLAGS_group_commit))});
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
     return Fail(std::string(ready.message()));
   }

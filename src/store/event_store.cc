@@ -3,7 +3,10 @@
 
 #include <pqxx/nontransaction>
 #include <pqxx/result>
+#include <string_view>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "store/event_rows.h"
@@ -44,6 +47,49 @@ SELECT version, global_position, tx_id,
   FROM last
 )sql";
 
+// The same as kAppend for several streams at once: $1..$6 describe each append (its index
+// is its position in the arrays), $7..$11 each event with the index of its append. Appends
+// whose stream is visibly not at the expected version write nothing and get no row back,
+// so one stale append does not fail the statement for the others.
+constexpr char kAppendBatch[] = "ordo_append_batch";
+constexpr char kAppendBatchSql[] = R"sql(
+WITH request AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS r(stream_id, stream_type, expected, metadata, request_id,
+                              fingerprint, idx)),
+ready AS (
+  SELECT r.* FROM request r
+   WHERE (r.expected = 0
+          OR EXISTS (SELECT 1 FROM events WHERE stream_id = r.stream_id AND version = r.expected))
+     AND NOT EXISTS (SELECT 1 FROM events
+                      WHERE stream_id = r.stream_id AND version = r.expected + 1)),
+appended AS (
+  INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version,
+                      payload, metadata)
+  SELECT r.stream_id, r.stream_type, r.expected + e.n, gen_random_uuid(), e.event_type,
+         e.schema_version, e.payload::jsonb, r.metadata::jsonb
+    FROM unnest($7::int[], $8::int[], $9::text[], $10::int[], $11::text[])
+         AS e(request_idx, n, event_type, schema_version, payload)
+    JOIN ready r ON r.idx = e.request_idx
+   ORDER BY e.request_idx, e.n
+  RETURNING stream_id, version, global_position, tx_id),
+last AS (
+  SELECT DISTINCT ON (stream_id) stream_id, version, global_position, tx_id
+    FROM appended ORDER BY stream_id, version DESC),
+recorded AS (
+  INSERT INTO command_requests (request_id, fingerprint, stream_id, version, tx_id,
+                                global_position)
+  SELECT r.request_id, r.fingerprint, l.stream_id, l.version, l.tx_id, l.global_position
+    FROM ready r JOIN last l USING (stream_id)
+   WHERE r.request_id <> ''
+  RETURNING 1),
+notified AS (
+  SELECT pg_notify('ordo_events', '') WHERE $12::bool AND EXISTS (SELECT 1 FROM last))
+SELECT stream_id, version, global_position, tx_id,
+       (SELECT count(*) FROM recorded), (SELECT count(*) FROM notified)
+  FROM last
+)sql";
+
 constexpr char kFindRequest[] = "ordo_find_request";
 constexpr char kFindRequestSql[] = R"sql(
 SELECT fingerprint, stream_id, version, tx_id, global_position
@@ -56,12 +102,43 @@ constexpr char kReadStreamSql[] = "SELECT " ORDO_EVENT_COLUMNS
                                   " FROM events WHERE stream_id = $1::text AND version >= $2::int"
                                   " ORDER BY version";
 
-}  // namespace
+absl::Status NotAtVersion(const AppendRequest& request) {
+  return absl::AbortedError(
+      absl::StrCat("stream ", request.stream_id, " is not at version ", request.expected_version));
+}
 
-absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, absl::Time deadline) {
+absl::Status CheckAppend(const AppendRequest& request) {
   if (request.events.empty()) {
     return absl::InvalidArgumentError("events: an append needs at least one event");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
+    : pool_(pool), options_(options) {
+  if (options_.max_group_commit > 1) {
+    coalescer_.emplace([this](const std::vector<const AppendRequest*>& batch,
+                              absl::Time deadline) { return AppendBatch(batch, deadline); },
+                       options_.max_group_commit);
+  }
+}
+
+void EventStore::NotifyAfterCommit() {
+  if (options_.notify_mode == NotifyMode::kAfterCommit && options_.notifier != nullptr) {
+    options_.notifier->Notify();
+  }
+}
+
+absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, absl::Time deadline) {
+  ORDO_RETURN_IF_ERROR(CheckAppend(request));
+  if (coalescer_) return coalescer_->Append(request, deadline);
+  return AppendOne(request, deadline);
+}
+
+absl::StatusOr<AppendResult> EventStore::AppendOne(const AppendRequest& request,
+                                                   absl::Time deadline) {
   std::vector<std::string> types;
   std::vector<int64_t> schema_versions;
   std::vector<std::string> payloads;
@@ -82,17 +159,14 @@ absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, ab
           kAppend, request.stream_id, request.stream_type, request.expected_version,
           TextArrayLiteral(types), IntArrayLiteral(schema_versions), TextArrayLiteral(payloads),
           request.metadata_json, key.request_id, key.fingerprint,
-          notify_mode_ == NotifyMode::kInTransaction);
-      if (rows.empty()) {
-        return absl::AbortedError(absl::StrCat("stream ", request.stream_id, " is not at version ",
-                                               request.expected_version));
-      }
+          options_.notify_mode == NotifyMode::kInTransaction);
+      if (rows.empty()) return NotAtVersion(request);
       return AppendResult{request.stream_id, rows[0][0].as<int32_t>(),
                           LogPosition{rows[0][2].as<uint64_t>(), rows[0][1].as<int64_t>()}};
     });
   }
   if (appended.ok()) {
-    if (notify_mode_ == NotifyMode::kAfterCommit && notifier_ != nullptr) notifier_->Notify();
+    NotifyAfterCommit();
     return appended;
   }
   // A unique violation is a concurrent append to the stream, or this request_id recorded
@@ -103,6 +177,84 @@ absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, ab
         absl::StrCat("request_id ", key.request_id, " was recorded by another call"));
   }
   return appended;
+}
+
+std::vector<absl::StatusOr<AppendResult>> EventStore::AppendBatch(
+    const std::vector<const AppendRequest*>& requests, absl::Time deadline) {
+  std::vector<absl::StatusOr<AppendResult>> results;
+  absl::flat_hash_set<std::string_view> streams;
+  for (const AppendRequest* request : requests) {
+    absl::Status checked = CheckAppend(*request);
+    if (checked.ok() && !streams.insert(request->stream_id).second) {
+      checked = absl::InvalidArgumentError("stream_id: appears twice in one batch");
+    }
+    if (!checked.ok()) {
+      results.assign(requests.size(),
+                     absl::InvalidArgumentError(
+                         absl::StrCat("append to ", request->stream_id, ": ", checked.message())));
+      return results;
+    }
+  }
+  if (requests.size() == 1) return {AppendOne(*requests[0], deadline)};
+  std::vector<std::string> stream_ids, stream_types, metadata, request_ids, fingerprints;
+  std::vector<int64_t> expected;
+  std::vector<int64_t> event_request, event_n, schema_versions;
+  std::vector<std::string> types, payloads;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const AppendRequest& request = *requests[i];
+    stream_ids.push_back(request.stream_id);
+    stream_types.push_back(request.stream_type);
+    expected.push_back(request.expected_version);
+    metadata.push_back(request.metadata_json);
+    request_ids.push_back(request.request ? request.request->request_id : "");
+    fingerprints.push_back(request.request ? request.request->fingerprint : "");
+    for (size_t n = 0; n < request.events.size(); ++n) {
+      const NewEvent& event = request.events[n];
+      event_request.push_back(static_cast<int64_t>(i) + 1);
+      event_n.push_back(static_cast<int64_t>(n) + 1);
+      types.push_back(event.event_type);
+      schema_versions.push_back(event.schema_version);
+      payloads.push_back(event.payload_json);
+    }
+  }
+  absl::StatusOr<pqxx::result> rows = [&]() -> absl::StatusOr<pqxx::result> {
+    ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
+    return GuardPq("append batch", [&]() -> absl::StatusOr<pqxx::result> {
+      connection->prepare(kAppendBatch, kAppendBatchSql);
+      pqxx::nontransaction tx(*connection);
+      return tx.exec_prepared(
+          kAppendBatch, TextArrayLiteral(stream_ids), TextArrayLiteral(stream_types),
+          IntArrayLiteral(expected), TextArrayLiteral(metadata), TextArrayLiteral(request_ids),
+          TextArrayLiteral(fingerprints), IntArrayLiteral(event_request), IntArrayLiteral(event_n),
+          TextArrayLiteral(types), IntArrayLiteral(schema_versions), TextArrayLiteral(payloads),
+          options_.notify_mode == NotifyMode::kInTransaction);
+    });
+  }();
+
+  if (!rows.ok()) {
+    // Nothing was written. A lost database fails them all alike; anything else (a
+    // concurrent writer, a request_id seen before) belongs to some of them: run each alone.
+    const absl::Status& status = rows.status();
+    const bool shared = absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
+    for (const AppendRequest* request : requests) {
+      results.push_back(shared ? absl::StatusOr<AppendResult>(status)
+                               : AppendOne(*request, deadline));
+    }
+    return results;
+  }
+  absl::flat_hash_map<std::string, AppendResult> by_stream;
+  for (const pqxx::row& row : *rows) {
+    AppendResult result{row[0].as<std::string>(), row[1].as<int32_t>(),
+                        LogPosition{row[3].as<uint64_t>(), row[2].as<int64_t>()}};
+    by_stream.emplace(result.stream_id, result);
+  }
+  for (const AppendRequest* request : requests) {
+    auto it = by_stream.find(request->stream_id);
+    results.push_back(it == by_stream.end() ? absl::StatusOr<AppendResult>(NotAtVersion(*request))
+                                            : absl::StatusOr<AppendResult>(it->second));
+  }
+  if (!by_stream.empty()) NotifyAfterCommit();
+  return results;
 }
 
 absl::StatusOr<std::vector<RecordedEvent>> EventStore::ReadStream(const std::string& stream_id,

@@ -11,17 +11,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/append_coalescer.h"
+#include "store/append_types.h"
 #include "store/change_notifier.h"
 #include "store/connection_pool.h"
 #include "store/log_position.h"
 
 namespace ordo::store {
-
-struct NewEvent {
-  std::string event_type;
-  int32_t schema_version = 1;
-  std::string payload_json;
-};
 
 struct RecordedEvent {
   std::string stream_id;
@@ -36,29 +32,6 @@ struct RecordedEvent {
   absl::Time recorded_at;
 };
 
-// An idempotency key and a fingerprint of the request it stands for.
-struct RequestKey {
-  std::string request_id;
-  std::string fingerprint;
-};
-
-struct AppendRequest {
-  std::string stream_id;
-  std::string stream_type;
-  // The stream's current version, known from a read: 0 for a stream that must not exist.
-  int32_t expected_version = 0;
-  std::vector<NewEvent> events;      // at least one
-  std::string metadata_json = "{}";  // stored with every event
-  // When set, recorded with the outcome in the same transaction as the events.
-  std::optional<RequestKey> request;
-};
-
-struct AppendResult {
-  std::string stream_id;
-  int32_t version = 0;   // the stream's version after the append
-  LogPosition position;  // of the last appended event
-};
-
 struct RecordedRequest {
   std::string fingerprint;
   AppendResult result;
@@ -71,18 +44,31 @@ enum class NotifyMode {
   kOff,            // projectors rely on their poll
 };
 
+struct EventStoreOptions {
+  NotifyMode notify_mode = NotifyMode::kOff;
+  ChangeNotifier* notifier = nullptr;  // used with kAfterCommit; must outlive the store
+  // Group commit: concurrent appends to different streams go to the database together,
+  // in one statement and one transaction of at most this many appends; 1 turns it off.
+  // Each append keeps its own outcome: a wrong expected version fails only its own.
+  int max_group_commit = 1;
+};
+
 class EventStore {
  public:
-  // `pool` and `notifier` must outlive the store; `notifier` is used with kAfterCommit.
-  explicit EventStore(ConnectionPool& pool, NotifyMode notify_mode = NotifyMode::kOff,
-                      ChangeNotifier* notifier = nullptr)
-      : pool_(pool), notify_mode_(notify_mode), notifier_(notifier) {}
+  // `pool` must outlive the store.
+  explicit EventStore(ConnectionPool& pool, EventStoreOptions options = {});
 
   // Appends `request.events` as versions expected_version+1, +2, ... in one transaction.
   // ABORTED: the stream is not at expected_version (another writer got there first);
   // ALREADY_EXISTS: request.request_id was recorded by another call (see FindRequest);
   // UNAVAILABLE: database unreachable, or the commit's outcome is unknown.
   absl::StatusOr<AppendResult> Append(const AppendRequest& request, absl::Time deadline);
+
+  // Appends to distinct streams in one statement and one transaction (what group commit
+  // runs); each request gets its own outcome, as from Append. When the statement fails as
+  // a whole (a unique violation, say), each request is run alone to get its own.
+  std::vector<absl::StatusOr<AppendResult>> AppendBatch(
+      const std::vector<const AppendRequest*>& requests, absl::Time deadline);
 
   // The events of `stream_id` with version >= from_version, in version order.
   absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream_id,
@@ -96,9 +82,13 @@ class EventStore {
   absl::StatusOr<RecordedRequest> FindRequest(const std::string& request_id, absl::Time deadline);
 
  private:
+  // One append in its own statement.
+  absl::StatusOr<AppendResult> AppendOne(const AppendRequest& request, absl::Time deadline);
+  void NotifyAfterCommit();
+
   ConnectionPool& pool_;
-  const NotifyMode notify_mode_;
-  ChangeNotifier* const notifier_;
+  const EventStoreOptions options_;
+  std::optional<AppendCoalescer> coalescer_;  // with group commit
 };
 
 }  // namespace ordo::store

@@ -24,10 +24,13 @@ using domain::CreateOrder;
 using domain::RemoveItem;
 using domain::ShipOrder;
 
-// One "process": its own pool, store and handler.
+// One "process": its own pool, store (with group commit, as ordo-command runs it) and
+// handler.
 struct Writer {
   explicit Writer(const std::string& url, int pool_size = 8, CommandHandlerOptions options = {})
-      : pool({url, pool_size}), store(pool), handler(store, options) {}
+      : pool({url, pool_size}),
+        store(pool, {store::NotifyMode::kOff, nullptr, /*max_group_commit=*/64}),
+        handler(store, options) {}
   store::ConnectionPool pool;
   store::EventStore store;
   OrderCommandHandler handler;

@@ -2,8 +2,11 @@
 // records, and the immutability of the events table.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <pqxx/connection>
 #include <pqxx/transaction>
+#include <thread>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "store/connection_pool.h"
@@ -123,6 +126,101 @@ TEST_F(EventStoreTest, ARecordedRequestIdRollsBackTheWholeAppend) {
   again.request = RequestKey{"req-rq-2", "fp"};
   EXPECT_EQ(store_.Append(again, Deadline()).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(store_.ReadStream("rq-3", 1, Deadline())->empty());
+}
+
+TEST_F(EventStoreTest, ABatchGivesEachAppendItsOwnOutcomeInOneTransaction) {
+  ASSERT_TRUE(store_.Append(Request("b-old", 0, 2), Deadline()).ok());
+  ASSERT_TRUE(store_.Append(Request("b-stale", 0, 3), Deadline()).ok());
+  AppendRequest created = Request("b-new", 0, 2);
+  created.request = RequestKey{"req-b-new", "fp-b"};
+  const AppendRequest next = Request("b-old", 2, 1);
+  const AppendRequest stale = Request("b-stale", 1, 1);
+  const AppendRequest ahead = Request("b-ahead", 4, 1);
+  std::vector<absl::StatusOr<AppendResult>> results =
+      store_.AppendBatch({&created, &next, &stale, &ahead}, Deadline());
+
+  ASSERT_EQ(results.size(), 4u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(results[0]->stream_id, "b-new");
+  EXPECT_EQ(results[0]->version, 2);
+  EXPECT_EQ(results[1]->stream_id, "b-old");
+  EXPECT_EQ(results[1]->version, 3);
+  EXPECT_EQ(results[2].status().code(), absl::StatusCode::kAborted) << results[2].status();
+  EXPECT_EQ(results[3].status().code(), absl::StatusCode::kAborted) << results[3].status();
+  // One commit: the appended events share a transaction, in the order of the batch.
+  EXPECT_EQ(results[0]->position.tx_id, results[1]->position.tx_id);
+  EXPECT_LT(results[0]->position, results[1]->position);
+  EXPECT_EQ(store_.ReadStream("b-new", 1, Deadline())->size(), 2u);
+  EXPECT_EQ((*store_.ReadStream("b-old", 3, Deadline()))[0].payload_json, "{\"n\": 3}");
+  EXPECT_EQ(store_.ReadStream("b-stale", 1, Deadline())->size(), 3u);
+  EXPECT_TRUE(store_.ReadStream("b-ahead", 1, Deadline())->empty());
+  absl::StatusOr<RecordedRequest> found = store_.FindRequest("req-b-new", Deadline());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->result.position, results[0]->position);
+}
+
+TEST_F(EventStoreTest, ABatchThatFailsAsAWholeRunsEachAppendAlone) {
+  AppendRequest first = Request("bf-1", 0, 1);
+  first.request = RequestKey{"req-bf", "fp"};
+  ASSERT_TRUE(store_.Append(first, Deadline()).ok());
+  // The repeated request_id fails the batch's statement; the other append still lands.
+  AppendRequest repeat = Request("bf-2", 0, 1);
+  repeat.request = RequestKey{"req-bf", "fp"};
+  const AppendRequest other = Request("bf-3", 0, 1);
+  std::vector<absl::StatusOr<AppendResult>> results =
+      store_.AppendBatch({&repeat, &other}, Deadline());
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kAlreadyExists) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_TRUE(store_.ReadStream("bf-2", 1, Deadline())->empty());
+  EXPECT_EQ(store_.ReadStream("bf-3", 1, Deadline())->size(), 1u);
+}
+
+TEST_F(EventStoreTest, ABatchRefusesAStreamTwiceAndWritesNothing) {
+  const AppendRequest one = Request("bt-1", 0, 1);
+  const AppendRequest two = Request("bt-1", 1, 1);
+  std::vector<absl::StatusOr<AppendResult>> results = store_.AppendBatch({&one, &two}, Deadline());
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
+  }
+  EXPECT_TRUE(store_.ReadStream("bt-1", 1, Deadline())->empty());
+}
+
+TEST_F(EventStoreTest, GroupCommitSharesCommitsBetweenConcurrentAppenders) {
+  ConnectionPool pool({database_->url(), 4});
+  EventStore store(pool, {NotifyMode::kOff, nullptr, /*max_group_commit=*/64});
+  constexpr int kThreads = 16, kAppends = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int v = 0; v < kAppends; ++v) {
+        AppendRequest request = Request("gc-" + std::to_string(t), v, 1);
+        request.request = RequestKey{"req-gc-" + std::to_string(t) + "-" + std::to_string(v), "fp"};
+        absl::StatusOr<AppendResult> result = store.Append(request, Deadline());
+        if (!result.ok() || result->version != v + 1) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(database_->Query("SELECT count(*) FROM events WHERE stream_id LIKE 'gc-%'"),
+            std::to_string(kThreads * kAppends));
+  EXPECT_EQ(database_->Query("SELECT count(*) FROM command_requests WHERE request_id LIKE "
+                             "'req-gc-%'"),
+            std::to_string(kThreads * kAppends));
+  // Every stream has versions 1..kAppends with no gap.
+  EXPECT_EQ(database_->Query("SELECT count(*) FROM (SELECT stream_id FROM events WHERE stream_id "
+                             "LIKE 'gc-%' GROUP BY stream_id HAVING max(version) = " +
+                             std::to_string(kAppends) +
+                             " AND count(*) = " + std::to_string(kAppends) + ") s"),
+            std::to_string(kThreads));
+  // Appends waiting behind a commit went in together: fewer transactions than appends.
+  const int transactions = std::stoi(
+      database_->Query("SELECT count(DISTINCT tx_id) FROM events WHERE stream_id LIKE 'gc-%'"));
+  EXPECT_LT(transactions, kThreads * kAppends);
 }
 
 TEST_F(EventStoreTest, RefusesAnEmptyAppend) {
