@@ -59,7 +59,8 @@ class ProjectionRunner {
   void Run();
   // Holds the lock until it is lost or Stop(); returns to standby then.
   void Lead(pqxx::connection& lock_connection);
-  // One batch; true when it made progress (more may be waiting).
+  // One batch; true when another should follow at once (a full batch, or a failure being
+  // narrowed down), false when the tail is drained (wait for a notification or the poll).
   absl::StatusOr<bool> Step(pqxx::connection& connection);
   // Handles a failed batch of `events` at index `failed` (events.size(): not tied to one).
   absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <pqxx/result>
+#include <set>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
@@ -33,48 +34,71 @@ struct SummaryRow {
   int64_t created_us = 0;
   int64_t updated_us = 0;
   std::map<std::string, Line> lines;
-  bool stored = false;         // a row exists in the tables
-  bool lines_changed = false;  // order_lines must be rewritten
+  bool stored = false;                 // a row exists in the tables
+  std::set<std::string> touched_skus;  // lines added, changed or removed in this batch
 };
 
 using Rows = std::unordered_map<std::string, SummaryRow>;
 
-constexpr char kLoadSummariesSql[] =
-    "SELECT order_id, customer_id, status, currency, tracking_number, cancel_reason, version,"
-    "       (extract(epoch FROM created_at) * 1000000)::bigint,"
-    "       (extract(epoch FROM updated_at) * 1000000)::bigint"
-    "  FROM order_summary WHERE order_id = ANY($1::text[])";
-
-constexpr char kLoadLinesSql[] =
-    "SELECT order_id, sku, quantity, unit_price_cents FROM order_lines"
-    " WHERE order_id = ANY($1::text[])";
-
-constexpr char kUpsertSummariesSql[] = R"sql(
-INSERT INTO order_summary (order_id, customer_id, status, line_count, item_count, total_cents,
-                           currency, tracking_number, cancel_reason, version, created_at,
-                           updated_at)
-SELECT u.order_id, u.customer_id, u.status, u.line_count, u.item_count, u.total_cents,
-       u.currency, u.tracking_number, u.cancel_reason, u.version,
-       'epoch'::timestamptz + u.created_us * interval '1 microsecond',
-       'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[],
-              $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::bigint[])
-       AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
-            tracking_number, cancel_reason, version, created_us, updated_us)
-ON CONFLICT (order_id) DO UPDATE SET
-  customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
-  line_count = EXCLUDED.line_count, item_count = EXCLUDED.item_count,
-  total_cents = EXCLUDED.total_cents, currency = EXCLUDED.currency,
-  tracking_number = EXCLUDED.tracking_number, cancel_reason = EXCLUDED.cancel_reason,
-  version = EXCLUDED.version, created_at = EXCLUDED.created_at,
-  updated_at = EXCLUDED.updated_at
+// The stored rows of some orders in one round trip: kind 's' rows are summaries, kind 'l'
+// rows their lines (sku, quantity, unit_price_cents in the first columns).
+constexpr char kLoad[] = "ordo_summary_load";
+constexpr char kLoadSql[] = R"sql(
+SELECT 's', order_id, customer_id, status, currency, tracking_number, cancel_reason,
+       version::text, ((extract(epoch FROM created_at) * 1000000)::bigint)::text,
+       ((extract(epoch FROM updated_at) * 1000000)::bigint)::text
+  FROM order_summary WHERE order_id = ANY($1::text[])
+UNION ALL
+SELECT 'l', order_id, sku, quantity::text, unit_price_cents::text, NULL, NULL, NULL, NULL, NULL
+  FROM order_lines WHERE order_id = ANY($1::text[])
 )sql";
 
-constexpr char kDeleteLinesSql[] = "DELETE FROM order_lines WHERE order_id = ANY($1::text[])";
+// Everything a batch writes, in one round trip: the summaries ($1..$12), the lines it
+// removed ($13, $14) and the lines it added or changed ($15..$18). Only the touched lines
+// are written, and a change of quantity or price touches no indexed column, so it stays a
+// HOT update.
+constexpr char kWrite[] = "ordo_summary_write";
+constexpr char kWriteSql[] = R"sql(
+WITH summaries AS (
+  INSERT INTO order_summary (order_id, customer_id, status, line_count, item_count,
+                             total_cents, currency, tracking_number, cancel_reason, version,
+                             created_at, updated_at)
+  SELECT u.order_id, u.customer_id, u.status, u.line_count, u.item_count, u.total_cents,
+         u.currency, u.tracking_number, u.cancel_reason, u.version,
+         'epoch'::timestamptz + u.created_us * interval '1 microsecond',
+         'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[],
+                $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::bigint[])
+         AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
+              tracking_number, cancel_reason, version, created_us, updated_us)
+  ON CONFLICT (order_id) DO UPDATE SET
+    customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
+    line_count = EXCLUDED.line_count, item_count = EXCLUDED.item_count,
+    total_cents = EXCLUDED.total_cents, currency = EXCLUDED.currency,
+    tracking_number = EXCLUDED.tracking_number, cancel_reason = EXCLUDED.cancel_reason,
+    version = EXCLUDED.version, created_at = EXCLUDED.created_at,
+    updated_at = EXCLUDED.updated_at
+  RETURNING 1),
+removed AS (
+  DELETE FROM order_lines l USING unnest($13::text[], $14::text[]) AS d(order_id, sku)
+   WHERE l.order_id = d.order_id AND l.sku = d.sku
+  RETURNING 1),
+lines AS (
+  INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)
+  SELECT * FROM unnest($15::text[], $16::text[], $17::bigint[], $18::bigint[])
+  ON CONFLICT (order_id, sku) DO UPDATE
+    SET quantity = EXCLUDED.quantity, unit_price_cents = EXCLUDED.unit_price_cents
+  RETURNING 1)
+SELECT (SELECT count(*) FROM summaries), (SELECT count(*) FROM removed),
+       (SELECT count(*) FROM lines)
+)sql";
 
-constexpr char kInsertLinesSql[] =
-    "INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)"
-    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])";
+// Prepared once per connection (later calls are look-ups): parsed and planned once, not
+// for every batch.
+void Prepare(pqxx::connection_base& connection) {
+  connection.prepare(kLoad, kLoadSql);
+  connection.prepare(kWrite, kWriteSql);
+}
 
 // Folds one event into `rows`; the row must exist unless it is OrderCreated.
 absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
@@ -103,13 +127,15 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
     absl::StatusOr<int64_t> price = payload->Integer("unit_price_cents");
     if (!quantity.ok()) return quantity.status();
     if (!price.ok()) return price.status();
-    Line& line = row.lines[payload->Text("sku")];
+    std::string sku = payload->Text("sku");
+    Line& line = row.lines[sku];
     line.quantity += *quantity;
     line.unit_price_cents = *price;
-    row.lines_changed = true;
+    row.touched_skus.insert(std::move(sku));
   } else if (type == "OrderItemRemoved") {
-    row.lines.erase(payload->Text("sku"));
-    row.lines_changed = true;
+    std::string sku = payload->Text("sku");
+    row.lines.erase(sku);
+    row.touched_skus.insert(std::move(sku));
   } else if (type == "OrderConfirmed") {
     row.status = "CONFIRMED";
   } else if (type == "OrderShipped") {
@@ -129,23 +155,25 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
 // Loads the stored rows of orders whose first event in this batch is not their first.
 void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& rows) {
   if (order_ids.empty()) return;
-  const std::string ids = store::TextArrayLiteral(order_ids);
-  for (const pqxx::row& r : tx.exec_params(kLoadSummariesSql, ids)) {
-    SummaryRow& row = rows[r[0].as<std::string>()];
-    row.customer_id = r[1].as<std::string>();
-    row.status = r[2].as<std::string>();
-    row.currency = r[3].as<std::string>();
-    if (!r[4].is_null()) row.tracking_number = r[4].as<std::string>();
-    if (!r[5].is_null()) row.cancel_reason = r[5].as<std::string>();
-    row.version = r[6].as<int32_t>();
-    row.created_us = r[7].as<int64_t>();
-    row.updated_us = r[8].as<int64_t>();
+  const pqxx::result loaded = tx.exec_prepared(kLoad, store::TextArrayLiteral(order_ids));
+  for (const pqxx::row& r : loaded) {
+    if (r[0].as<std::string>() != "s") continue;
+    SummaryRow& row = rows[r[1].as<std::string>()];
+    row.customer_id = r[2].as<std::string>();
+    row.status = r[3].as<std::string>();
+    row.currency = r[4].as<std::string>();
+    if (!r[5].is_null()) row.tracking_number = r[5].as<std::string>();
+    if (!r[6].is_null()) row.cancel_reason = r[6].as<std::string>();
+    row.version = r[7].as<int32_t>();
+    row.created_us = r[8].as<int64_t>();
+    row.updated_us = r[9].as<int64_t>();
     row.stored = true;
   }
-  for (const pqxx::row& r : tx.exec_params(kLoadLinesSql, ids)) {
-    auto it = rows.find(r[0].as<std::string>());
+  for (const pqxx::row& r : loaded) {
+    if (r[0].as<std::string>() != "l") continue;
+    auto it = rows.find(r[1].as<std::string>());
     if (it == rows.end()) continue;
-    it->second.lines[r[1].as<std::string>()] = Line{r[2].as<int64_t>(), r[3].as<int64_t>()};
+    it->second.lines[r[2].as<std::string>()] = Line{r[3].as<int64_t>(), r[4].as<int64_t>()};
   }
 }
 
@@ -153,7 +181,7 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
   std::vector<std::string> order_ids, customer_ids, statuses, currencies;
   std::vector<std::optional<std::string>> tracking_numbers, cancel_reasons;
   std::vector<int64_t> line_counts, item_counts, totals, versions, created, updated;
-  std::vector<std::string> rewrite_ids, line_order_ids, line_skus;
+  std::vector<std::string> removed_order_ids, removed_skus, line_order_ids, line_skus;
   std::vector<int64_t> line_quantities, line_prices;
   for (const auto& [order_id, row] : rows) {
     int64_t items = 0;
@@ -174,28 +202,30 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
     versions.push_back(row.version);
     created.push_back(row.created_us);
     updated.push_back(row.updated_us);
-    if (!row.lines_changed) continue;
-    if (row.stored) rewrite_ids.push_back(order_id);
-    for (const auto& [sku, line] : row.lines) {
+    for (const std::string& sku : row.touched_skus) {
+      auto line = row.lines.find(sku);
+      if (line == row.lines.end()) {
+        if (!row.stored) continue;
+        removed_order_ids.push_back(order_id);
+        removed_skus.push_back(sku);
+        continue;
+      }
       line_order_ids.push_back(order_id);
       line_skus.push_back(sku);
-      line_quantities.push_back(line.quantity);
-      line_prices.push_back(line.unit_price_cents);
+      line_quantities.push_back(line->second.quantity);
+      line_prices.push_back(line->second.unit_price_cents);
     }
   }
   using store::IntArrayLiteral;
   using store::TextArrayLiteral;
-  tx.exec_params(kUpsertSummariesSql, TextArrayLiteral(order_ids), TextArrayLiteral(customer_ids),
-                 TextArrayLiteral(statuses), IntArrayLiteral(line_counts),
-                 IntArrayLiteral(item_counts), IntArrayLiteral(totals),
-                 TextArrayLiteral(currencies), TextArrayLiteral(tracking_numbers),
-                 TextArrayLiteral(cancel_reasons), IntArrayLiteral(versions),
-                 IntArrayLiteral(created), IntArrayLiteral(updated));
-  if (!rewrite_ids.empty()) tx.exec_params(kDeleteLinesSql, TextArrayLiteral(rewrite_ids));
-  if (!line_order_ids.empty()) {
-    tx.exec_params(kInsertLinesSql, TextArrayLiteral(line_order_ids), TextArrayLiteral(line_skus),
-                   IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices));
-  }
+  tx.exec_prepared(
+      kWrite, TextArrayLiteral(order_ids), TextArrayLiteral(customer_ids),
+      TextArrayLiteral(statuses), IntArrayLiteral(line_counts), IntArrayLiteral(item_counts),
+      IntArrayLiteral(totals), TextArrayLiteral(currencies), TextArrayLiteral(tracking_numbers),
+      TextArrayLiteral(cancel_reasons), IntArrayLiteral(versions), IntArrayLiteral(created),
+      IntArrayLiteral(updated), TextArrayLiteral(removed_order_ids), TextArrayLiteral(removed_skus),
+      TextArrayLiteral(line_order_ids), TextArrayLiteral(line_skus),
+      IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices));
 }
 
 }  // namespace
@@ -215,6 +245,7 @@ absl::Status OrderSummaryProjection::Apply(const std::vector<RecordedEvent>& eve
   }
   Rows rows;
   absl::Status loaded = store::GuardPq("load order_summary", [&]() -> absl::Status {
+    Prepare(tx.conn());
     LoadRows(tx, to_load, rows);
     return absl::OkStatus();
   });
