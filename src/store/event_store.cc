@@ -50,7 +50,10 @@ SELECT version, global_position, tx_id,
 // The same as kAppend for several streams at once: $1..$6 describe each append (its index
 // is its position in the arrays), $7..$11 each event with the index of its append. Appends
 // whose stream is visibly not at the expected version write nothing and get no row back,
-// so one stale append does not fail the statement for the others.
+// so one stale append does not fail the statement for the others. The version check is a
+// scalar sub-query on purpose: an EXISTS here may be planned as a hashed sub-plan, which
+// reads the whole events table into a hash on every call (chosen while the table is small,
+// and kept by the cached plan as it grows).
 constexpr char kAppendBatch[] = "ordo_append_batch";
 constexpr char kAppendBatchSql[] = R"sql(
 WITH request AS (
@@ -59,10 +62,8 @@ WITH request AS (
                               fingerprint, idx)),
 ready AS (
   SELECT r.* FROM request r
-   WHERE (r.expected = 0
-          OR EXISTS (SELECT 1 FROM events WHERE stream_id = r.stream_id AND version = r.expected))
-     AND NOT EXISTS (SELECT 1 FROM events
-                      WHERE stream_id = r.stream_id AND version = r.expected + 1)),
+   WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = r.stream_id), 0)
+         = r.expected),
 appended AS (
   INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version,
                       payload, metadata)
