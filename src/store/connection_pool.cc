@@ -2,6 +2,7 @@
 #include "store/connection_pool.h"
 
 #include <algorithm>
+#include <pqxx/nontransaction>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -60,7 +61,9 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
   }
   absl::StatusOr<std::unique_ptr<pqxx::connection>> connection =
       GuardPq("connect", [&]() -> absl::StatusOr<std::unique_ptr<pqxx::connection>> {
-        return std::make_unique<pqxx::connection>(connection_string_);
+        auto made = std::make_unique<pqxx::connection>(connection_string_);
+        if (!options_.session_sql.empty()) pqxx::nontransaction(*made).exec(options_.session_sql);
+        return made;
       });
   if (!connection.ok()) {
     absl::MutexLock lock(&mu_);

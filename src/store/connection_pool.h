@@ -22,6 +22,8 @@ struct ConnectionPoolOptions {
   int size = 8;
   // Bound on a single connection attempt (libpq connect_timeout, whole seconds, min 1).
   absl::Duration connect_timeout = absl::Seconds(3);
+  // Run on every new connection before its first use (SET statements).
+  std::string session_sql = "";
 };
 
 class ConnectionPool {
