@@ -120,9 +120,11 @@ absl::Status CheckAppend(const AppendRequest& request) {
 EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
     : pool_(pool), options_(options) {
   if (options_.max_group_commit > 1) {
+    AppendCoalescerOptions coalescing;
+    coalescing.max_batch = static_cast<size_t>(options_.max_group_commit);
     coalescer_.emplace([this](const std::vector<const AppendRequest*>& batch,
                               absl::Time deadline) { return AppendBatch(batch, deadline); },
-                       options_.max_group_commit);
+                       coalescing);
   }
 }
 

@@ -20,6 +20,15 @@ namespace {
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
 
+// One batch at a time, so what piles up behind it is exact.
+AppendCoalescerOptions OneLane(size_t max_batch) {
+  AppendCoalescerOptions options;
+  options.max_batch = max_batch;
+  options.max_batches = 1;
+  options.stalled_after = absl::Seconds(30);
+  return options;
+}
+
 // Runs batches by answering each append with its stream and a running count; the first
 // batch waits for Release().
 class FakeBatches {
@@ -101,7 +110,7 @@ class Callers {
 TEST(AppendCoalescerTest, AloneAnAppendIsItsOwnBatch) {
   FakeBatches fake;
   fake.Release();
-  AppendCoalescer coalescer(fake.Runner(), 64);
+  AppendCoalescer coalescer(fake.Runner(), OneLane(64));
   absl::StatusOr<AppendResult> result = coalescer.Append(To("a"), Soon());
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->stream_id, "a");
@@ -110,7 +119,7 @@ TEST(AppendCoalescerTest, AloneAnAppendIsItsOwnBatch) {
 
 TEST(AppendCoalescerTest, AppendsWaitingBehindABatchGoTogetherInArrivalOrder) {
   FakeBatches fake;
-  AppendCoalescer coalescer(fake.Runner(), 64);
+  AppendCoalescer coalescer(fake.Runner(), OneLane(64));
   Callers callers(coalescer);
   callers.Start("lead");
   ASSERT_TRUE(fake.WaitFirstRunning());
@@ -131,7 +140,7 @@ TEST(AppendCoalescerTest, AppendsWaitingBehindABatchGoTogetherInArrivalOrder) {
 
 TEST(AppendCoalescerTest, AStreamAppearsOnceInABatchAndBatchesAreBounded) {
   FakeBatches fake;
-  AppendCoalescer coalescer(fake.Runner(), 3);
+  AppendCoalescer coalescer(fake.Runner(), OneLane(3));
   Callers callers(coalescer);
   callers.Start("lead");
   ASSERT_TRUE(fake.WaitFirstRunning());
@@ -151,7 +160,7 @@ TEST(AppendCoalescerTest, AStreamAppearsOnceInABatchAndBatchesAreBounded) {
 
 TEST(AppendCoalescerTest, AnAppendWhoseDeadlinePassesInTheQueueIsNotRun) {
   FakeBatches fake;
-  AppendCoalescer coalescer(fake.Runner(), 64);
+  AppendCoalescer coalescer(fake.Runner(), OneLane(64));
   Callers callers(coalescer);
   callers.Start("lead");
   ASSERT_TRUE(fake.WaitFirstRunning());
@@ -185,7 +194,7 @@ TEST(AppendCoalescerTest, ABatchsOutcomeReachesEachOfItsCallers) {
         }
         return results;
       },
-      64);
+      OneLane(64));
   Callers callers(coalescer);
   callers.Start("lead");
   ASSERT_TRUE(running.WaitForNotificationWithTimeout(absl::Seconds(10)));
@@ -199,6 +208,60 @@ TEST(AppendCoalescerTest, ABatchsOutcomeReachesEachOfItsCallers) {
   ASSERT_TRUE(callers.result(1).ok());
   EXPECT_EQ(callers.result(1)->stream_id, "fine");
   EXPECT_EQ(callers.result(2).status().code(), absl::StatusCode::kAborted);
+}
+
+TEST(AppendCoalescerTest, ASecondLaneRunsBesideABusyBatch) {
+  FakeBatches fake;
+  AppendCoalescerOptions options;
+  options.max_batches = 2;
+  options.stalled_after = absl::Seconds(30);
+  AppendCoalescer coalescer(fake.Runner(), options);
+  Callers callers(coalescer);
+  callers.Start("held");
+  ASSERT_TRUE(fake.WaitFirstRunning());
+  absl::StatusOr<AppendResult> beside = coalescer.Append(To("beside"), Soon());
+  ASSERT_TRUE(beside.ok()) << beside.status();
+  fake.Release();
+  callers.Join();
+  EXPECT_EQ(fake.batches(), (std::vector<std::vector<std::string>>{{"beside"}, {"held"}}));
+}
+
+TEST(AppendCoalescerTest, AStalledBatchStopsHoldingUpTheQueue) {
+  FakeBatches fake;
+  AppendCoalescerOptions options;
+  options.max_batches = 1;
+  options.stalled_after = absl::Milliseconds(30);
+  AppendCoalescer coalescer(fake.Runner(), options);
+  Callers callers(coalescer);
+  callers.Start("stuck");
+  ASSERT_TRUE(fake.WaitFirstRunning());
+  // The only lane is taken, but its batch counts as stalled after 30 ms.
+  absl::StatusOr<AppendResult> later = coalescer.Append(To("later"), Soon());
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->stream_id, "later");
+  fake.Release();
+  callers.Join();
+  EXPECT_TRUE(callers.result(0).ok());
+}
+
+TEST(AppendCoalescerTest, AStreamInARunningBatchWaitsForIt) {
+  FakeBatches fake;
+  AppendCoalescerOptions options;
+  options.max_batches = 2;
+  options.stalled_after = absl::Seconds(30);
+  AppendCoalescer coalescer(fake.Runner(), options);
+  Callers callers(coalescer);
+  callers.Start("same");
+  ASSERT_TRUE(fake.WaitFirstRunning());
+  callers.Start("same");
+  ASSERT_TRUE(callers.WaitQueued(1));
+  // A lane is free, yet the second append to the stream stays queued behind the first.
+  absl::StatusOr<AppendResult> other = coalescer.Append(To("other"), Soon());
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(coalescer.queued(), 1u);
+  fake.Release();
+  callers.Join();
+  EXPECT_EQ(fake.batches(), (std::vector<std::vector<std::string>>{{"other"}, {"same"}, {"same"}}));
 }
 
 }  // namespace
