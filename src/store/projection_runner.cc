@@ -162,6 +162,7 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
     tx.exec("SET enable_seqscan = off");
     tx.exec_params(kEnsureCheckpointSql, projection_.name());
   }
+  TailPrefetch prefetch(connection_string_);
   active_ = true;
   LogLine(absl::StrCat("projection ", projection_.name(), ": active"));
   next_limit_ = options_.batch_size;
@@ -182,7 +183,7 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
       if (!replayed.ok())
         LogLine(absl::StrCat("projection ", projection_.name(), ": ", replayed.message()));
     }
-    absl::StatusOr<bool> progressed = Step(connection);
+    absl::StatusOr<bool> progressed = Step(connection, prefetch);
     if (absl::IsUnavailable(progressed.status())) return;  // reconnect from standby
     if (!progressed.ok()) {
       LogLine(absl::StrCat("projection ", projection_.name(), ": ", progressed.status().message()));
@@ -194,7 +195,7 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
   }
 }
 
-absl::StatusOr<bool> ProjectionRunner::Step(pqxx::connection& connection) {
+absl::StatusOr<bool> ProjectionRunner::Step(pqxx::connection& connection, TailPrefetch& prefetch) {
   connection.prepare(kReadCheckpoint, kReadCheckpointSql);
   connection.prepare(kAdvanceCheckpoint, kAdvanceCheckpointSql);
   connection.prepare(kHeartbeat, kHeartbeatSql);
@@ -216,7 +217,16 @@ absl::StatusOr<bool> ProjectionRunner::Step(pqxx::connection& connection) {
     last_seen_ = checkpoint.position;
     const bool heartbeat_due = absl::Now() >= next_heartbeat_;
     const int limit = next_limit_;
-    if (checkpoint.state != "failed") events = ReadTail(tx, checkpoint.position, limit);
+    if (checkpoint.state != "failed") {
+      std::optional<std::vector<RecordedEvent>> prefetched =
+          prefetch.Take(checkpoint.position, limit);
+      events = prefetched ? *std::move(prefetched) : ReadTail(tx, checkpoint.position, limit);
+      // A full batch: more are likely waiting (a catch-up), so read the next batch while
+      // this one is applied. It is used only if this batch commits as read.
+      if (limit == options_.batch_size && events.size() == static_cast<size_t>(limit)) {
+        prefetch.Start(events.back().position, limit);
+      }
+    }
     if (events.empty()) {
       if (checkpoint.state == "rebuilding") tx.exec_params(kFinishRebuildSql, projection_.name());
       if (heartbeat_due) {

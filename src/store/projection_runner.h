@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "store/log_position.h"
 #include "store/projection.h"
+#include "store/tail_prefetch.h"
 
 namespace ordo::store {
 
@@ -61,7 +62,7 @@ class ProjectionRunner {
   void Lead(pqxx::connection& lock_connection);
   // One batch; true when another should follow at once (a full batch, or a failure being
   // narrowed down), false when the tail is drained (wait for a notification or the poll).
-  absl::StatusOr<bool> Step(pqxx::connection& connection);
+  absl::StatusOr<bool> Step(pqxx::connection& connection, TailPrefetch& prefetch);
   // Handles a failed batch of `events` at index `failed` (events.size(): not tied to one).
   absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,
                              const std::vector<RecordedEvent>& events, size_t failed,

@@ -272,6 +272,25 @@ TEST_F(ProjectorTest, PoisonEventIsParkedByStreamAndReplayedAfterTheFix) {
   runner.Stop();
 }
 
+TEST_F(ProjectorTest, APoisonEventInAFullBatchLosesNoEventAfterIt) {
+  // Written before the runner starts, so batches are full and the next one is read ahead
+  // while the one with the poison event fails.
+  for (int i = 0; i < 40; ++i) AppendOrder(absl::StrCat("full-", i), 4);  // versions 1..5
+  projection_.FailOn("full-3", 2);
+  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  runner.Start();
+  ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
+  runner.Stop();
+
+  EXPECT_EQ(Query("SELECT count(*) FROM order_summary WHERE order_id LIKE 'full-%' AND "
+                  "version = 5"),
+            "39");
+  EXPECT_EQ(Query("SELECT version FROM order_summary WHERE order_id = 'full-3'"), "1");
+  EXPECT_EQ(Query("SELECT string_agg(version::text, ',' ORDER BY version) FROM dead_letters "
+                  "WHERE stream_id = 'full-3' AND status = 'parked'"),
+            "2,3,4,5");
+}
+
 TEST_F(ProjectorTest, DiscardRecordsTheReason) {
   projection_.FailOn("discard-1", 1);
   store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
