@@ -45,4 +45,13 @@ std::string IntArrayLiteral(const std::vector<int64_t>& values) {
   return "{" + absl::StrJoin(values, ",") + "}";
 }
 
+std::string BoolArrayLiteral(const std::vector<bool>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += values[i] ? 't' : 'f';
+  }
+  return literal + "}";
+}
+
 }  // namespace ordo::store

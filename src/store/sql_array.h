@@ -17,6 +17,9 @@ std::string TextArrayLiteral(const std::vector<std::string>& values);
 // {1,2,3}
 std::string IntArrayLiteral(const std::vector<int64_t>& values);
 
+// {t,f}
+std::string BoolArrayLiteral(const std::vector<bool>& values);
+
 }  // namespace ordo::store
 
 #endif  // ORDO_STORE_SQL_ARRAY_H_

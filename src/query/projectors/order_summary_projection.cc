@@ -53,13 +53,21 @@ SELECT 'l', order_id, sku, quantity::text, unit_price_cents::text, NULL, NULL, N
   FROM order_lines WHERE order_id = ANY($1::text[])
 )sql";
 
-// Everything a batch writes, in one round trip: the summaries ($1..$12), the lines it
-// removed ($13, $14) and the lines it added or changed ($15..$18). Only the touched lines
-// are written, and a change of quantity or price touches no indexed column, so it stays a
-// HOT update.
+// Everything a batch writes, in one round trip: the summaries ($1..$12, $19 saying which
+// rows exist already), the lines it removed ($13, $14) and the lines it added or changed
+// ($15..$18, $20 saying whether their order's row exists already). New orders are plain
+// inserts (no conflict check: their first event is in this batch); existing rows are
+// updated, and only in the columns that can change, none of them indexed, so the updates
+// stay HOT. Only the lines a batch touched are written.
 constexpr char kWrite[] = "ordo_summary_write";
 constexpr char kWriteSql[] = R"sql(
-WITH summaries AS (
+WITH summary AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[],
+                       $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[],
+                       $11::bigint[], $12::bigint[], $19::bool[])
+         AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
+              tracking_number, cancel_reason, version, created_us, updated_us, stored)),
+created AS (
   INSERT INTO order_summary (order_id, customer_id, status, line_count, item_count,
                              total_cents, currency, tracking_number, cancel_reason, version,
                              created_at, updated_at)
@@ -67,30 +75,37 @@ WITH summaries AS (
          u.currency, u.tracking_number, u.cancel_reason, u.version,
          'epoch'::timestamptz + u.created_us * interval '1 microsecond',
          'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[],
-                $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::bigint[])
-         AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
-              tracking_number, cancel_reason, version, created_us, updated_us)
-  ON CONFLICT (order_id) DO UPDATE SET
-    customer_id = EXCLUDED.customer_id, status = EXCLUDED.status,
-    line_count = EXCLUDED.line_count, item_count = EXCLUDED.item_count,
-    total_cents = EXCLUDED.total_cents, currency = EXCLUDED.currency,
-    tracking_number = EXCLUDED.tracking_number, cancel_reason = EXCLUDED.cancel_reason,
-    version = EXCLUDED.version, created_at = EXCLUDED.created_at,
-    updated_at = EXCLUDED.updated_at
+    FROM summary u WHERE NOT u.stored
+  RETURNING 1),
+changed AS (
+  UPDATE order_summary s
+     SET status = u.status, line_count = u.line_count, item_count = u.item_count,
+         total_cents = u.total_cents, tracking_number = u.tracking_number,
+         cancel_reason = u.cancel_reason, version = u.version,
+         updated_at = 'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
+    FROM summary u
+   WHERE u.stored AND s.order_id = u.order_id
   RETURNING 1),
 removed AS (
   DELETE FROM order_lines l USING unnest($13::text[], $14::text[]) AS d(order_id, sku)
    WHERE l.order_id = d.order_id AND l.sku = d.sku
   RETURNING 1),
-lines AS (
+line AS (
+  SELECT * FROM unnest($15::text[], $16::text[], $17::bigint[], $18::bigint[], $20::bool[])
+         AS l(order_id, sku, quantity, unit_price_cents, stored)),
+added AS (
   INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)
-  SELECT * FROM unnest($15::text[], $16::text[], $17::bigint[], $18::bigint[])
+  SELECT order_id, sku, quantity, unit_price_cents FROM line WHERE NOT stored
+  RETURNING 1),
+updated AS (
+  INSERT INTO order_lines (order_id, sku, quantity, unit_price_cents)
+  SELECT order_id, sku, quantity, unit_price_cents FROM line WHERE stored
   ON CONFLICT (order_id, sku) DO UPDATE
     SET quantity = EXCLUDED.quantity, unit_price_cents = EXCLUDED.unit_price_cents
   RETURNING 1)
-SELECT (SELECT count(*) FROM summaries), (SELECT count(*) FROM removed),
-       (SELECT count(*) FROM lines)
+SELECT (SELECT count(*) FROM created), (SELECT count(*) FROM changed),
+       (SELECT count(*) FROM removed), (SELECT count(*) FROM added),
+       (SELECT count(*) FROM updated)
 )sql";
 
 // Prepared once per connection (later calls are look-ups): parsed and planned once, not
@@ -183,6 +198,7 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
   std::vector<int64_t> line_counts, item_counts, totals, versions, created, updated;
   std::vector<std::string> removed_order_ids, removed_skus, line_order_ids, line_skus;
   std::vector<int64_t> line_quantities, line_prices;
+  std::vector<bool> stored, line_stored;
   for (const auto& [order_id, row] : rows) {
     int64_t items = 0;
     int64_t total = 0;
@@ -202,6 +218,7 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
     versions.push_back(row.version);
     created.push_back(row.created_us);
     updated.push_back(row.updated_us);
+    stored.push_back(row.stored);
     for (const std::string& sku : row.touched_skus) {
       auto line = row.lines.find(sku);
       if (line == row.lines.end()) {
@@ -214,8 +231,10 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
       line_skus.push_back(sku);
       line_quantities.push_back(line->second.quantity);
       line_prices.push_back(line->second.unit_price_cents);
+      line_stored.push_back(row.stored);
     }
   }
+  using store::BoolArrayLiteral;
   using store::IntArrayLiteral;
   using store::TextArrayLiteral;
   tx.exec_prepared(
@@ -225,7 +244,8 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
       TextArrayLiteral(cancel_reasons), IntArrayLiteral(versions), IntArrayLiteral(created),
       IntArrayLiteral(updated), TextArrayLiteral(removed_order_ids), TextArrayLiteral(removed_skus),
       TextArrayLiteral(line_order_ids), TextArrayLiteral(line_skus),
-      IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices));
+      IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices), BoolArrayLiteral(stored),
+      BoolArrayLiteral(line_stored));
 }
 
 }  // namespace
