@@ -159,6 +159,22 @@ bench_main() {
   row "5. command → visible via GetOrder (no token)" "8 (at $rate cmd/s)" "" "" \
     "p50 $(median "${v50[@]}") ms / p99 $(median "${v99[@]}") ms" "p99 spread $(spread "${v99[@]}") ms; target p99 ≤ 20 ms" ""
   local peak_rss="command $(rss_mb "$command_pid" VmHWM) MB, projector $(rss_mb "$projector_pid" VmHWM) MB, query $(rss_mb "$query_pid" VmHWM) MB"
+
+  # Row 2 again with the projector paused: the command path alone on the 2 cores, which is
+  # the work row 1 measures (rows above share the cores with projecting every event).
+  kill -STOP "$projector_pid"
+  for in_flight in 8 32; do
+    local a=() ap50=() ap99=() ap999=()
+    for _ in $(seq 1 $BENCH_RUNS); do
+      line=$(load add_item $in_flight --orders=1000)
+      a+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); ap50+=("$(field p50_ms "$line")")
+      ap99+=("$(field p99_ms "$line")"); ap999+=("$(field p999_ms "$line")")
+    done
+    row "2. Ordo AddItem, projector paused" "$in_flight" "$(median "${a[@]}") cmd/s" \
+      "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") / $(median "${ap999[@]}") ms" \
+      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]}")"
+  done
+  kill -CONT "$projector_pid"
   stop_stack
 
   # Row 4: projection catch-up from an empty read model, and the set-based limit.
