@@ -63,8 +63,8 @@ bench_main() {
     migrate "$admin/$db" >/dev/null 2>&1
   done
   local settings
-  settings=$(psql -tA "$admin/postgres" -c "SELECT string_agg(name || '=' || setting ||
-    coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync',
+  settings=$(psql -tA "$admin/postgres" -c "SELECT string_agg(name || '=' ||
+    current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync',
     'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level', 'full_page_writes',
     'max_wal_size', 'checkpoint_timeout', 'work_mem')")
 
