@@ -20,14 +20,17 @@ namespace {
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(10); }
 
-// One batch at a time, so what piles up behind it is exact.
-AppendCoalescerOptions OneLane(size_t max_batch) {
+// `max_batches` lanes, a batch counting as stalled after `stalled_after`.
+AppendCoalescerOptions Lanes(int max_batches, absl::Duration stalled_after, size_t max_batch = 64) {
   AppendCoalescerOptions options;
   options.max_batch = max_batch;
-  options.max_batches = 1;
-  options.stalled_after = absl::Seconds(30);
+  options.max_batches = max_batches;
+  options.stalled_after = stalled_after;
   return options;
 }
+
+// One batch at a time, so what piles up behind it is exact.
+AppendCoalescerOptions OneLane(size_t max_batch) { return Lanes(1, absl::Seconds(30), max_batch); }
 
 // Runs batches by answering each append with its stream and a running count; the first
 // batch waits for Release().
@@ -212,10 +215,7 @@ TEST(AppendCoalescerTest, ABatchsOutcomeReachesEachOfItsCallers) {
 
 TEST(AppendCoalescerTest, ASecondLaneRunsBesideABusyBatch) {
   FakeBatches fake;
-  AppendCoalescerOptions options;
-  options.max_batches = 2;
-  options.stalled_after = absl::Seconds(30);
-  AppendCoalescer coalescer(fake.Runner(), options);
+  AppendCoalescer coalescer(fake.Runner(), Lanes(2, absl::Seconds(30)));
   Callers callers(coalescer);
   callers.Start("held");
   ASSERT_TRUE(fake.WaitFirstRunning());
@@ -228,10 +228,7 @@ TEST(AppendCoalescerTest, ASecondLaneRunsBesideABusyBatch) {
 
 TEST(AppendCoalescerTest, AStalledBatchStopsHoldingUpTheQueue) {
   FakeBatches fake;
-  AppendCoalescerOptions options;
-  options.max_batches = 1;
-  options.stalled_after = absl::Milliseconds(30);
-  AppendCoalescer coalescer(fake.Runner(), options);
+  AppendCoalescer coalescer(fake.Runner(), Lanes(1, absl::Milliseconds(30)));
   Callers callers(coalescer);
   callers.Start("stuck");
   ASSERT_TRUE(fake.WaitFirstRunning());
@@ -246,10 +243,7 @@ TEST(AppendCoalescerTest, AStalledBatchStopsHoldingUpTheQueue) {
 
 TEST(AppendCoalescerTest, AStreamInARunningBatchWaitsForIt) {
   FakeBatches fake;
-  AppendCoalescerOptions options;
-  options.max_batches = 2;
-  options.stalled_after = absl::Seconds(30);
-  AppendCoalescer coalescer(fake.Runner(), options);
+  AppendCoalescer coalescer(fake.Runner(), Lanes(2, absl::Seconds(30)));
   Callers callers(coalescer);
   callers.Start("same");
   ASSERT_TRUE(fake.WaitFirstRunning());

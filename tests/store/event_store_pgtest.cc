@@ -36,6 +36,13 @@ class EventStoreTest : public ::testing::Test {
     return request;
   }
 
+  // A new stream's first event, recorded under `request_id`.
+  AppendRequest Keyed(const std::string& stream, const std::string& request_id) {
+    AppendRequest request = Request(stream, 0, 1);
+    request.request = RequestKey{request_id, "fp"};
+    return request;
+  }
+
   static testing::TestDatabase* database_;
   ConnectionPool pool_{{database_->url(), 4}};
   EventStore store_{pool_};
@@ -119,12 +126,9 @@ TEST_F(EventStoreTest, RecordsTheRequestWithItsOutcome) {
 }
 
 TEST_F(EventStoreTest, ARecordedRequestIdRollsBackTheWholeAppend) {
-  AppendRequest request = Request("rq-2", 0, 1);
-  request.request = RequestKey{"req-rq-2", "fp"};
-  ASSERT_TRUE(store_.Append(request, Deadline()).ok());
-  AppendRequest again = Request("rq-3", 0, 1);
-  again.request = RequestKey{"req-rq-2", "fp"};
-  EXPECT_EQ(store_.Append(again, Deadline()).status().code(), absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(store_.Append(Keyed("rq-2", "req-rq-2"), Deadline()).ok());
+  EXPECT_EQ(store_.Append(Keyed("rq-3", "req-rq-2"), Deadline()).status().code(),
+            absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(store_.ReadStream("rq-3", 1, Deadline())->empty());
 }
 
@@ -161,12 +165,9 @@ TEST_F(EventStoreTest, ABatchGivesEachAppendItsOwnOutcomeInOneTransaction) {
 }
 
 TEST_F(EventStoreTest, ABatchThatFailsAsAWholeRunsEachAppendAlone) {
-  AppendRequest first = Request("bf-1", 0, 1);
-  first.request = RequestKey{"req-bf", "fp"};
-  ASSERT_TRUE(store_.Append(first, Deadline()).ok());
+  ASSERT_TRUE(store_.Append(Keyed("bf-1", "req-bf"), Deadline()).ok());
   // The repeated request_id fails the batch's statement; the other append still lands.
-  AppendRequest repeat = Request("bf-2", 0, 1);
-  repeat.request = RequestKey{"req-bf", "fp"};
+  const AppendRequest repeat = Keyed("bf-2", "req-bf");
   const AppendRequest other = Request("bf-3", 0, 1);
   std::vector<absl::StatusOr<AppendResult>> results =
       store_.AppendBatch({&repeat, &other}, Deadline());
