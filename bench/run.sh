@@ -45,7 +45,7 @@ bench_main() {
   local quick=false
   [ "${1:-}" = "--quick" ] && quick=true
   BENCH_SECONDS=10; local catchup_orders=200000
-  if $quick; then BENCH_SECONDS=3; catchup_orders=20000; fi
+  if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
   for p in nghttp2-client; do dpkg -s "$p" >/dev/null 2>&1 || as_root apt-get install -y -q "$p" >/dev/null; done
 
