@@ -12,24 +12,12 @@ URL=${ADMIN_URL%/*}/$DB
 psql -q "$ADMIN_URL" -c "CREATE DATABASE $DB"
 trap 'kill $PROJECTOR 2>/dev/null || true; wait 2>/dev/null || true; psql -q "$ADMIN_URL" -c "DROP DATABASE $DB WITH (FORCE)"' EXIT
 "$ROOT/build/ordo-migrate" --database_url="$URL" --migrations_dir="$ROOT/migrations" 2>/dev/null
-psql -q "$URL" -c "
-  INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
-  SELECT 'o-' || o, 'order', v, gen_random_uuid(),
-         CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 1,
-         CASE WHEN v = 1 THEN jsonb_build_object('order_id', 'o-' || o, 'customer_id', 'c-' || (o % 1000), 'currency', 'EUR')
-              ELSE jsonb_build_object('order_id', 'o-' || o, 'sku', 'sku-' || v, 'quantity', v, 'unit_price_cents', (100 * v)::text) END,
-         jsonb_build_object('request_id', gen_random_uuid()::text)
-    FROM generate_series(1, $ORDERS) o, generate_series(1, 5) v ORDER BY o, v"
+psql -q "$URL" -v orders="$ORDERS" -f "$ROOT/bench/seed_orders.sql"
 EVENTS=$(psql -tAq "$URL" -c "SELECT count(*) FROM events")
 LAST=$(psql -tAq "$URL" -c "SELECT max(global_position) FROM events")
 START=$(date +%s.%N)
 "$ROOT/build/ordo-projector" --database_url="$URL" ${PROJECTOR_FLAGS:-} >/dev/null 2>&1 &
 PROJECTOR=$!
-# One session polling server-side: a psql per poll would take CPU from the projector.
-psql -q "$URL" -c "DO \$\$ BEGIN
-  WHILE coalesce((SELECT global_position FROM projection_checkpoints
-                   WHERE name = 'order_summary'), 0) <> $LAST LOOP
-    PERFORM pg_sleep(0.01);
-  END LOOP; END \$\$"
+psql -q "$URL" -v position="$LAST" -f "$ROOT/bench/wait_checkpoint.sql"
 END=$(date +%s.%N)
 awk -v e="$EVENTS" -v s="$START" -v t="$END" 'BEGIN { printf "caught up %d events in %.2f s: %.0f events/s\n", e, t - s, e / (t - s) }'

@@ -28,17 +28,6 @@ load() {
     --duration="${BENCH_SECONDS}s" "$@" 2>/dev/null
 }
 
-# wait_checkpoint URL POSITION: returns once order_summary's checkpoint is at POSITION. One
-# session polling server-side every 10 ms: a psql started per poll costs the CPU the
-# projector is being timed on.
-wait_checkpoint() {
-  psql -q "$1" -c "DO \$\$ BEGIN
-    WHILE coalesce((SELECT global_position FROM projection_checkpoints
-                     WHERE name = 'order_summary'), 0) <> $2 LOOP
-      PERFORM pg_sleep(0.01);
-    END LOOP; END \$\$"
-}
-
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 bench_main() {
@@ -179,14 +168,7 @@ bench_main() {
 
   # Row 4: projection catch-up from an empty read model, and the set-based limit.
   local events=$(( catchup_orders * 5 ))
-  psql -q "$admin/ordo_catchup" -c "
-    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
-    SELECT 'o-' || o, 'order', v, gen_random_uuid(),
-           CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 1,
-           CASE WHEN v = 1 THEN jsonb_build_object('order_id', 'o-' || o, 'customer_id', 'c-' || (o % 1000), 'currency', 'EUR')
-                ELSE jsonb_build_object('order_id', 'o-' || o, 'sku', 'sku-' || v, 'quantity', v, 'unit_price_cents', (100 * v)::text) END,
-           jsonb_build_object('request_id', gen_random_uuid()::text, 'command', 'AddItem')
-      FROM generate_series(1, $catchup_orders) o, generate_series(1, 5) v ORDER BY o, v"
+  psql -q "$admin/ordo_catchup" -v orders="$catchup_orders" -f "$ROOT/bench/seed_orders.sql"
   psql -q "$admin/ordo_catchup" -c "VACUUM ANALYZE events"
   local last; last=$(psql -tA "$admin/ordo_catchup" -c "SELECT max(global_position) FROM events")
   local rates=() limits=()
@@ -195,7 +177,7 @@ bench_main() {
     local t0 t1; t0=$(date +%s.%N)
     "$BUILD_DIR/ordo-projector" --database_url="$admin/ordo_catchup" >/dev/null 2>&1 &
     local projector=$!
-    wait_checkpoint "$admin/ordo_catchup" "$last"
+    psql -q "$admin/ordo_catchup" -v position="$last" -f "$ROOT/bench/wait_checkpoint.sql"
     t1=$(date +%s.%N)
     kill -TERM $projector; wait $projector || true
     rates+=("$(awk -v e=$events -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", e / (b - a) }')")
