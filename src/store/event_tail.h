@@ -12,6 +12,15 @@
 
 namespace ordo::store {
 
+// For a session that reads the tail and writes projection batches. Their statements take
+// arrays and positions whose values say little about the best plan; left to choose,
+// PostgreSQL plans them anew on every batch (custom plans), at more cost than running
+// them. Every one of them is an index look-up or range scan: with sequential scans ruled
+// out, a plan made while the tables were small (a fresh database) does not keep scanning
+// them whole as they grow.
+inline constexpr char kTailSessionSql[] =
+    "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off";
+
 // Up to `limit` events after `after`, in (tx_id, global_position) order, all from
 // transactions that have ended.
 std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPosition& after,

@@ -152,14 +152,7 @@ void ProjectionRunner::Lead(pqxx::connection& lock_connection) {
     // Read model and checkpoint commit together, and the log is durable: a crash can only
     // lose the newest batches whole, which are then applied again. So these commits need
     // not wait for the WAL flush.
-    tx.exec("SET synchronous_commit = off");
-    // The batch statements take arrays and positions whose values say little about the
-    // best plan; without this PostgreSQL plans them anew on every batch (custom plans),
-    // which cost more than running them. Every one of them is an index look-up or range
-    // scan: with sequential scans ruled out, a plan made while the tables were small (a
-    // fresh database) does not keep scanning them whole as they grow.
-    tx.exec("SET plan_cache_mode = force_generic_plan");
-    tx.exec("SET enable_seqscan = off");
+    tx.exec(absl::StrCat("SET synchronous_commit = off; ", kTailSessionSql));
     tx.exec_params(kEnsureCheckpointSql, projection_.name());
   }
   TailPrefetch prefetch(connection_string_);

@@ -19,9 +19,7 @@ absl::StatusOr<std::vector<RecordedEvent>> TailPrefetch::Read(LogPosition after,
       GuardPq("prefetch tail", [&]() -> absl::StatusOr<std::vector<RecordedEvent>> {
         if (connection_ == nullptr) {
           connection_ = std::make_unique<pqxx::connection>(connection_string_);
-          // As on the runner's own connection: the tail is a range scan of its index.
-          pqxx::nontransaction(*connection_)
-              .exec("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off");
+          pqxx::nontransaction(*connection_).exec(kTailSessionSql);
         }
         pqxx::nontransaction tx(*connection_);
         return ReadTail(tx, after, limit);

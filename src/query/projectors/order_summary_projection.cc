@@ -172,7 +172,7 @@ void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& r
   if (order_ids.empty()) return;
   const pqxx::result loaded = tx.exec_prepared(kLoad, store::TextArrayLiteral(order_ids));
   for (const pqxx::row& r : loaded) {
-    if (r[0].as<std::string>() != "s") continue;
+    if (r[0].c_str()[0] != 's') continue;
     SummaryRow& row = rows[r[1].as<std::string>()];
     row.customer_id = r[2].as<std::string>();
     row.status = r[3].as<std::string>();
@@ -185,7 +185,7 @@ void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& r
     row.stored = true;
   }
   for (const pqxx::row& r : loaded) {
-    if (r[0].as<std::string>() != "l") continue;
+    if (r[0].c_str()[0] != 'l') continue;
     auto it = rows.find(r[1].as<std::string>());
     if (it == rows.end()) continue;
     it->second.lines[r[2].as<std::string>()] = Line{r[3].as<int64_t>(), r[4].as<int64_t>()};
