@@ -14,6 +14,13 @@
 #include "grpc/health/v1/health.pb.h"
 
 namespace ordo {
+namespace {
+
+// Bounds the threads of sync services: Ordo's own services are callback services that run
+// their work on a WorkerPool; only server reflection is sync.
+constexpr int kSyncServiceThreads = 16;
+
+}  // namespace
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
   // gRPC 1.51's built-in health service has no descriptor; referencing the compiled-in one
@@ -26,7 +33,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
   grpc::ResourceQuota quota("ordo-server");
-  quota.SetMaxThreads(options.max_threads);
+  quota.SetMaxThreads(kSyncServiceThreads);
   builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
 

@@ -17,9 +17,6 @@ namespace ordo {
 struct GrpcServerOptions {
   // "host:port"; port 0 binds a free port (see GrpcServer::port()).
   std::string listen;
-  // Upper bound on the threads of sync services (Ordo's own services are callback services
-  // that run their work on a WorkerPool; server reflection is sync).
-  int max_threads = 16;
   // How long in-flight calls may run on after a shutdown signal.
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Fully qualified service names reported SERVING by grpc.health.v1.Health.
