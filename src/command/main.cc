@@ -1,4 +1,5 @@
-// ordo-command: serves ordo.v1.OrderCommandService (plus health and reflection).
+// ordo-command: serves ordo.v1.OrderCommandService and ordo.v1.InventoryCommandService
+// (plus health and reflection).
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -9,8 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "command/command_handler.h"
-#include "command/order_command_service.h"
+#include "command/handler/inventory_traits.h"
+#include "command/handler/order_traits.h"
+#include "command/services/inventory_command_service.h"
+#include "command/services/order_command_service.h"
 #include "common/config.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
@@ -48,7 +51,8 @@ int main(int argc, char** argv) {
   // call that production does not need.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ordo::SetLogProgramName("ordo-command");
-  absl::SetProgramUsageMessage("Serves ordo.v1.OrderCommandService over gRPC.");
+  absl::SetProgramUsageMessage(
+      "Serves ordo.v1.OrderCommandService and ordo.v1.InventoryCommandService over gRPC.");
   absl::ParseCommandLine(argc, argv);
 
   const std::string database_url =
@@ -82,17 +86,20 @@ int main(int argc, char** argv) {
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
     return Fail(std::string(ready.message()));
   }
-  ordo::command::OrderCommandHandler handler(store);
+  ordo::command::OrderCommandHandler orders(store);
+  ordo::command::InventoryCommandHandler inventory(store);
   // Declared before the server: the server, destroyed first, waits for every call first.
   ordo::WorkerPool workers(pool_size);
-  ordo::command::OrderCommandService service(handler, workers);
+  ordo::command::OrderCommandService order_service(orders, workers);
+  ordo::command::InventoryCommandService inventory_service(inventory, workers);
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
-  options.health_service_names = {ordo::v1::OrderCommandService::service_full_name()};
+  options.health_service_names = {ordo::v1::OrderCommandService::service_full_name(),
+                                  ordo::v1::InventoryCommandService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
-      ordo::GrpcServer::Start(options, {&service});
+      ordo::GrpcServer::Start(options, {&order_service, &inventory_service});
   if (!server.ok()) return Fail(std::string(server.status().message()));
 
   // Tests and scripts read the bound port from this line.

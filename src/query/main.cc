@@ -1,5 +1,6 @@
-// ordo-query: serves ordo.v1.OrderQueryService and ordo.v1.ProjectionService (plus health
-// and reflection); with --run_projectors it also runs every projection in-process.
+// ordo-query: serves ordo.v1.OrderQueryService, ordo.v1.InventoryQueryService and
+// ordo.v1.ProjectionService (plus health and reflection); with --run_projectors it also runs every
+// projection in-process.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -14,12 +15,14 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/worker_pool.h"
+#include "query/inventory_query_service.h"
 #include "query/order_query_service.h"
 #include "query/projection_service.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
 #include "query/read_models/order_history.h"
 #include "query/read_models/order_read_model.h"
+#include "query/read_models/stock_read_model.h"
 #include "store/connection_pool.h"
 #include "store/projection_admin.h"
 
@@ -68,20 +71,23 @@ int main(int argc, char** argv) {
 
   ordo::query::OrderReadModel orders(pool);
   ordo::query::OrderHistory history(pool);
+  ordo::query::StockReadModel stock(pool);
   // Declared before the server: the server, destroyed first, waits for every call first.
   // As many workers as connections: more only queue on the pool (measured slower). A
   // GetOrder waiting for its consistency token holds a worker while it waits.
   ordo::WorkerPool workers(pool_size);
   ordo::query::OrderQueryService query_service(orders, history, admin, workers);
+  ordo::query::InventoryQueryService inventory_service(stock, admin, workers);
   ordo::query::ProjectionService projection_service(admin, projections, workers);
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
+                                  ordo::v1::InventoryQueryService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
-      ordo::GrpcServer::Start(options, {&query_service, &projection_service});
+      ordo::GrpcServer::Start(options, {&query_service, &inventory_service, &projection_service});
   if (!server.ok()) return fail(server.status().message());
 
   std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());

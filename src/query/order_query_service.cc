@@ -1,10 +1,6 @@
 // ordo.v1.OrderQueryService over gRPC.
 #include "query/order_query_service.h"
 
-#include <algorithm>
-
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/unary_on_workers.h"
@@ -15,21 +11,7 @@ namespace ordo::query {
 
 absl::Status OrderQueryService::WaitForToken(const std::string& token, absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(store::LogPosition target, store::DecodeConsistencyToken(token));
-  absl::Duration pause = absl::Milliseconds(1);
-  for (;;) {
-    absl::StatusOr<store::LogPosition> checkpoint =
-        admin_.Checkpoint(kOrderSummaryProjection, deadline);
-    if (checkpoint.ok() && target <= *checkpoint) return absl::OkStatus();
-    if (!checkpoint.ok() && !absl::IsNotFound(checkpoint.status())) return checkpoint.status();
-    if (absl::Now() + pause >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "consistency_token: the ", kOrderSummaryProjection,
-          " projection has not reached this write within the deadline; retry later or with "
-          "a longer deadline"));
-    }
-    absl::SleepFor(pause);
-    pause = std::min(pause * 2, absl::Milliseconds(20));
-  }
+  return admin_.WaitForCheckpoint(kOrderSummaryProjection, target, deadline);
 }
 
 grpc::ServerUnaryReactor* OrderQueryService::GetOrder(grpc::CallbackServerContext* context,

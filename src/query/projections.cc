@@ -2,12 +2,14 @@
 #include "query/projections.h"
 
 #include "query/projectors/order_summary_projection.h"
+#include "query/projectors/stock_levels_projection.h"
 
 namespace ordo::query {
 
 std::vector<std::unique_ptr<store::Projection>> MakeProjections() {
   std::vector<std::unique_ptr<store::Projection>> projections;
   projections.push_back(std::make_unique<OrderSummaryProjection>());
+  projections.push_back(std::make_unique<StockLevelsProjection>());
   return projections;
 }
 

@@ -5,7 +5,7 @@
 
 #include <pqxx/row>
 
-#include "store/event_store.h"
+#include "store/recorded_event.h"
 
 namespace ordo::store {
 

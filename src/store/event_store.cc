@@ -103,6 +103,26 @@ constexpr char kReadStreamSql[] = "SELECT " ORDO_EVENT_COLUMNS
                                   " FROM events WHERE stream_id = $1::text AND version >= $2::int"
                                   " ORDER BY version";
 
+constexpr char kReadSnapshot[] = "ordo_read_snapshot";
+constexpr char kReadSnapshotSql[] = R"sql(
+SELECT stream_type, version, tx_id, global_position, state::text
+  FROM snapshots WHERE stream_id = $1::text AND schema_version = $2::int
+)sql";
+
+// Keeps the newest snapshot of the current schema version; an older one of another schema
+// version is replaced (it is useless to the code that runs now).
+constexpr char kWriteSnapshot[] = "ordo_write_snapshot";
+constexpr char kWriteSnapshotSql[] = R"sql(
+INSERT INTO snapshots AS s (stream_id, stream_type, version, tx_id, global_position,
+                            schema_version, state)
+VALUES ($1::text, $2::text, $3::int, $4::text::xid8, $5::bigint, $6::int, $7::jsonb)
+ON CONFLICT (stream_id) DO UPDATE
+  SET stream_type = EXCLUDED.stream_type, version = EXCLUDED.version, tx_id = EXCLUDED.tx_id,
+      global_position = EXCLUDED.global_position, schema_version = EXCLUDED.schema_version,
+      state = EXCLUDED.state, taken_at = now()
+  WHERE s.version < EXCLUDED.version OR s.schema_version <> EXCLUDED.schema_version
+)sql";
+
 absl::Status NotAtVersion(const AppendRequest& request) {
   return absl::AbortedError(
       absl::StrCat("stream ", request.stream_id, " is not at version ", request.expected_version));
@@ -272,6 +292,39 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStore::ReadStream(const std::str
     events.reserve(rows.size());
     for (const pqxx::row& row : rows) events.push_back(EventFromRow(row));
     return events;
+  });
+}
+
+absl::StatusOr<std::optional<Snapshot>> EventStore::ReadSnapshot(const std::string& stream_id,
+                                                                 int32_t schema_version,
+                                                                 absl::Time deadline) {
+  ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
+  return GuardPq("read snapshot", [&]() -> absl::StatusOr<std::optional<Snapshot>> {
+    connection->prepare(kReadSnapshot, kReadSnapshotSql);
+    pqxx::nontransaction tx(*connection);
+    pqxx::result rows = tx.exec_prepared(kReadSnapshot, stream_id, schema_version);
+    if (rows.empty()) return std::optional<Snapshot>();
+    const pqxx::row& row = rows[0];
+    Snapshot snapshot;
+    snapshot.stream_id = stream_id;
+    snapshot.stream_type = row[0].as<std::string>();
+    snapshot.version = row[1].as<int32_t>();
+    snapshot.position = LogPosition{row[2].as<uint64_t>(), row[3].as<int64_t>()};
+    snapshot.schema_version = schema_version;
+    snapshot.state_json = row[4].as<std::string>();
+    return std::optional<Snapshot>(std::move(snapshot));
+  });
+}
+
+absl::Status EventStore::WriteSnapshot(const Snapshot& snapshot, absl::Time deadline) {
+  ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
+  return GuardPq("write snapshot", [&]() -> absl::Status {
+    connection->prepare(kWriteSnapshot, kWriteSnapshotSql);
+    pqxx::nontransaction tx(*connection);
+    tx.exec_prepared(kWriteSnapshot, snapshot.stream_id, snapshot.stream_type, snapshot.version,
+                     std::to_string(snapshot.position.tx_id), snapshot.position.global_position,
+                     snapshot.schema_version, snapshot.state_json);
+    return absl::OkStatus();
   });
 }
 

@@ -16,26 +16,9 @@
 #include "store/change_notifier.h"
 #include "store/connection_pool.h"
 #include "store/log_position.h"
+#include "store/recorded_event.h"
 
 namespace ordo::store {
-
-struct RecordedEvent {
-  std::string stream_id;
-  std::string stream_type;
-  int32_t version = 0;
-  LogPosition position;
-  std::string event_id;
-  std::string event_type;
-  int32_t schema_version = 0;
-  std::string payload_json;
-  std::string metadata_json;
-  absl::Time recorded_at;
-};
-
-struct RecordedRequest {
-  std::string fingerprint;
-  AppendResult result;
-};
 
 // How an append wakes the projectors.
 enum class NotifyMode {
@@ -53,6 +36,16 @@ struct EventStoreOptions {
   // batches may run at once (measured: as fast as one at 8 in flight, about 1.1x at 32),
   // and a batch stuck for 50 ms stops counting, so a lock wait cannot stall the rest.
   int max_group_commit = 1;
+};
+
+// The state of a stream at `version`, as its aggregate wrote it (DESIGN §9).
+struct Snapshot {
+  std::string stream_id;
+  std::string stream_type;
+  int32_t version = 0;
+  LogPosition position;  // of the event at `version`
+  int32_t schema_version = 0;
+  std::string state_json;
 };
 
 class EventStore {
@@ -75,6 +68,13 @@ class EventStore {
   // The events of `stream_id` with version >= from_version, in version order.
   absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream_id,
                                                         int32_t from_version, absl::Time deadline);
+
+  // The stream's snapshot when it has one of `schema_version`; nullopt otherwise.
+  absl::StatusOr<std::optional<Snapshot>> ReadSnapshot(const std::string& stream_id,
+                                                       int32_t schema_version, absl::Time deadline);
+
+  // Stores `snapshot` unless the stream has a newer one of the same schema version.
+  absl::Status WriteSnapshot(const Snapshot& snapshot, absl::Time deadline);
 
   // OK when the database is reachable and migrated (the events and command_requests
   // tables exist); UNAVAILABLE or FAILED_PRECONDITION otherwise, with the reason.

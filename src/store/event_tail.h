@@ -7,8 +7,8 @@
 #include <pqxx/transaction_base>
 #include <vector>
 
-#include "store/event_store.h"
 #include "store/log_position.h"
+#include "store/recorded_event.h"
 
 namespace ordo::store {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "store/event_store.h"
+#include "store/recorded_event.h"
 
 namespace ordo::store {
 

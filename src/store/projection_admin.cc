@@ -1,12 +1,14 @@
 // Operating projections from outside their runners.
 #include "store/projection_admin.h"
 
+#include <algorithm>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "store/change_notifier.h"
 #include "store/pg_status.h"
@@ -182,6 +184,24 @@ absl::StatusOr<LogPosition> ProjectionAdmin::Checkpoint(const std::string& name,
     }
     return LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()};
   });
+}
+
+absl::Status ProjectionAdmin::WaitForCheckpoint(const std::string& name, const LogPosition& target,
+                                                absl::Time deadline) {
+  absl::Duration pause = absl::Milliseconds(1);
+  for (;;) {
+    absl::StatusOr<LogPosition> checkpoint = Checkpoint(name, deadline);
+    if (checkpoint.ok() && target <= *checkpoint) return absl::OkStatus();
+    if (!checkpoint.ok() && !absl::IsNotFound(checkpoint.status())) return checkpoint.status();
+    if (absl::Now() + pause >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "consistency_token: the ", name,
+          " projection has not reached this write within the deadline; retry later or with "
+          "a longer deadline"));
+    }
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(20));
+  }
 }
 
 absl::StatusOr<std::string> ProjectionAdmin::Rebaseline(absl::Time deadline) {

@@ -73,6 +73,11 @@ class ProjectionAdmin {
   // The projection's checkpoint; NOT_FOUND before its runner first started.
   absl::StatusOr<LogPosition> Checkpoint(const std::string& name, absl::Time deadline);
 
+  // Waits until the projection's checkpoint is at or past `target` (read-your-writes).
+  // DEADLINE_EXCEEDED naming consistency_token when it is not by `deadline`.
+  absl::Status WaitForCheckpoint(const std::string& name, const LogPosition& target,
+                                 absl::Time deadline);
+
   // After a dump/restore: makes new transaction ids sort after every stored one. Run with
   // no writer active; restart the services afterwards. Returns what it did.
   absl::StatusOr<std::string> Rebaseline(absl::Time deadline);

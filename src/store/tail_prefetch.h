@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "store/event_store.h"
 #include "store/log_position.h"
+#include "store/recorded_event.h"
 
 namespace ordo::store {
 

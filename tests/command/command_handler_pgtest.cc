@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "command/command_handler.h"
+#include "command/handler/order_traits.h"
 #include "store/connection_pool.h"
 #include "store/event_store.h"
 #include "support/tcp_proxy.h"
@@ -23,6 +23,7 @@ using domain::ConfirmOrder;
 using domain::CreateOrder;
 using domain::RemoveItem;
 using domain::ShipOrder;
+using CommandOutcome = OrderCommandHandler::Outcome;
 
 // One "process": its own pool, store (with group commit, as ordo-command runs it) and
 // handler.
@@ -69,7 +70,7 @@ testing::TestDatabase* CommandHandlerTest::database_ = nullptr;
 TEST_F(CommandHandlerTest, WholeLifecycle) {
   absl::StatusOr<CommandOutcome> created = Run(CreateOrder{"life-1", "cust-1", "EUR"});
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_EQ(created->order_id, "life-1");
+  EXPECT_EQ(created->stream_id, "life-1");
   EXPECT_EQ(created->version, 1);
   ASSERT_TRUE(Run(AddItem{"life-1", "sku-a", 2, 500}).ok());
   ASSERT_TRUE(Run(AddItem{"life-1", "sku-b", 1, 1500}).ok());
@@ -90,8 +91,8 @@ TEST_F(CommandHandlerTest, WholeLifecycle) {
 TEST_F(CommandHandlerTest, CreateOrderWithoutIdGetsAUuid) {
   absl::StatusOr<CommandOutcome> created = Run(CreateOrder{"", "cust-1", "EUR"});
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_EQ(created->order_id.size(), 36u);
-  EXPECT_EQ(Count("stream_id = '" + created->order_id + "'"), "1");
+  EXPECT_EQ(created->stream_id.size(), 36u);
+  EXPECT_EQ(Count("stream_id = '" + created->stream_id + "'"), "1");
 }
 
 TEST_F(CommandHandlerTest, ErrorsWriteNothing) {

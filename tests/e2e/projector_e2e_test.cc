@@ -88,7 +88,7 @@ TEST(ProjectorProcess, OnlyOneProcessAppliesAndTheOtherTakesOver) {
   auto first = StartProjector(db);
   ASSERT_TRUE(first->WaitForOutput("order_summary: active", absl::Seconds(20))) << first->Output();
   auto second = StartProjector(db);
-  ASSERT_TRUE(second->WaitForOutput("running 1 projection", absl::Seconds(20)));
+  ASSERT_TRUE(second->WaitForOutput("ordo-projector running", absl::Seconds(20)));
 
   SeedOrders(db, "fo-a-", 100);
   ASSERT_TRUE(testing::WaitUntil([&] { return testing::ProjectionCaughtUp(db.url(), kProjection); },

@@ -36,7 +36,9 @@ void InsertOrderEvent(pqxx::work& tx, const std::string& order_id, int version,
 int64_t CountReadModelMismatches(const std::string& database_url) {
   constexpr char kRecompute[] = R"sql(
 WITH created AS (
-  SELECT stream_id AS order_id, payload->>'customer_id' AS customer_id,
+  SELECT stream_id AS order_id,
+         CASE schema_version WHEN 1 THEN payload->>'customer_id'
+                             ELSE payload->'customer'->>'id' END AS customer_id,
          payload->>'currency' AS currency
     FROM events WHERE event_type = 'OrderCreated'),
 last_remove AS (

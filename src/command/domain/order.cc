@@ -23,7 +23,8 @@ void Apply(Order& order, const ordo::v1::OrderEvent& event) {
     case OrderEvent::kOrderCreated: {
       const auto& e = event.order_created();
       order.order_id = e.order_id();
-      order.customer_id = e.customer_id();
+      order.customer_id = e.customer().id();
+      order.customer_email = e.customer().email();
       order.currency = e.currency();
       order.status = OrderStatus::kPending;
       break;

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "ordo/v1/events.pb.h"
+#include "ordo/v1/order_events.pb.h"
 
 namespace ordo::domain {
 
@@ -23,6 +23,7 @@ struct OrderLine {
 struct Order {
   std::string order_id;
   std::string customer_id;
+  std::string customer_email;
   std::string currency;
   OrderStatus status = OrderStatus::kPending;
   std::map<std::string, OrderLine> lines;  // by SKU

@@ -31,8 +31,10 @@ absl::StatusOr<Events> DecideCreate(const Order& order, const CreateOrder& c) {
   OrderEvent event;
   auto* e = event.mutable_order_created();
   e->set_order_id(c.order_id);
-  e->set_customer_id(c.customer_id);
+  e->mutable_customer()->set_id(c.customer_id);
+  e->mutable_customer()->set_email(c.customer_email);
   e->set_currency(c.currency);
+  if (c.shipping_address) *e->mutable_shipping_address() = *c.shipping_address;
   return Events{event};
 }
 

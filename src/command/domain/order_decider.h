@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "command/domain/order.h"
 #include "command/domain/order_commands.h"
-#include "ordo/v1/events.pb.h"
+#include "ordo/v1/order_events.pb.h"
 
 namespace ordo::domain {
 

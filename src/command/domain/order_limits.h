@@ -7,6 +7,10 @@
 namespace ordo::domain {
 
 inline constexpr int kMaxCustomerIdChars = 128;
+inline constexpr int kMaxEmailChars = 254;
+inline constexpr int kMaxAddressLineChars = 200;
+inline constexpr int kMaxCityChars = 100;
+inline constexpr int kMaxPostalCodeChars = 20;
 inline constexpr int kMaxOrderIdChars = 64;
 inline constexpr int kMaxSkuChars = 64;
 inline constexpr int kMaxTrackingNumberChars = 64;

@@ -2,9 +2,11 @@
 // INVALID_ARGUMENT whose message starts with the field's name.
 #include "command/domain/order_validation.h"
 
+#include <cctype>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "command/domain/field_checks.h"
 #include "command/domain/order_limits.h"
 #include "command/domain/text_rules.h"
 #include "common/status_macros.h"
@@ -12,35 +14,33 @@
 namespace ordo::domain {
 namespace {
 
-absl::Status Invalid(const char* field, const std::string& why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
-
-// Valid UTF-8 without NUL, and between min_chars and max_chars characters.
-absl::Status CheckText(const char* field, const std::string& value, size_t min_chars,
-                       size_t max_chars) {
-  std::optional<size_t> chars = CountCharacters(value);
-  if (!chars) return Invalid(field, "must be valid UTF-8 without NUL characters");
-  if (*chars < min_chars || *chars > max_chars) {
-    return Invalid(
-        field, absl::StrCat("must be ", min_chars, " to ", max_chars, " characters, got ", *chars));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckIdentifier(const char* field, const std::string& value, size_t max_chars) {
-  if (value.empty() || value.size() > max_chars) {
-    return Invalid(field,
-                   absl::StrCat("must be 1 to ", max_chars, " characters, got ", value.size()));
-  }
-  if (!IsIdentifierText(value)) {
-    return Invalid(field, "may contain only letters, digits, '.', '_' and '-'");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckOrderId(const std::string& order_id) {
   return CheckIdentifier("order_id", order_id, kMaxOrderIdChars);
+}
+
+absl::Status CheckPrintable(const char* field, const std::string& value, size_t min_chars,
+                            size_t max_chars) {
+  ORDO_RETURN_IF_ERROR(CheckText(field, value, min_chars, max_chars));
+  if (!IsPrintableText(value)) return Invalid(field, "must not contain control characters");
+  return absl::OkStatus();
+}
+
+absl::Status CheckAddress(const ordo::v1::Address& a) {
+  ORDO_RETURN_IF_ERROR(CheckPrintable("shipping_address.name", a.name(), 0, kMaxAddressLineChars));
+  ORDO_RETURN_IF_ERROR(
+      CheckPrintable("shipping_address.line1", a.line1(), 1, kMaxAddressLineChars));
+  ORDO_RETURN_IF_ERROR(
+      CheckPrintable("shipping_address.line2", a.line2(), 0, kMaxAddressLineChars));
+  ORDO_RETURN_IF_ERROR(CheckPrintable("shipping_address.city", a.city(), 1, kMaxCityChars));
+  ORDO_RETURN_IF_ERROR(
+      CheckPrintable("shipping_address.postal_code", a.postal_code(), 0, kMaxPostalCodeChars));
+  const std::string& country = a.country();
+  if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
+      !std::isupper(static_cast<unsigned char>(country[1]))) {
+    return Invalid("shipping_address.country",
+                   "must be 2 upper-case letters (ISO 3166-1), e.g. DE");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Check(const CreateOrder& c) {
@@ -49,6 +49,15 @@ absl::Status Check(const CreateOrder& c) {
   if (!IsCurrencyCode(c.currency)) {
     return Invalid("currency", "must be 3 upper-case letters (ISO 4217), e.g. EUR");
   }
+  if (!c.customer_email.empty()) {
+    ORDO_RETURN_IF_ERROR(CheckText("customer_email", c.customer_email, 3, kMaxEmailChars));
+    const size_t at = c.customer_email.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == c.customer_email.size() ||
+        !IsPrintableText(c.customer_email) || c.customer_email.find(' ') != std::string::npos) {
+      return Invalid("customer_email", "must look like name@example.com");
+    }
+  }
+  if (c.shipping_address) return CheckAddress(*c.shipping_address);
   return absl::OkStatus();
 }
 

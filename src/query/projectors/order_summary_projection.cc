@@ -8,16 +8,19 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
-#include "query/projectors/payload_fields.h"
+#include "common/status_macros.h"
+#include "events/json_payload.h"
+#include "events/order_events.h"
+#include "query/read_models/order_status_text.h"
 #include "store/pg_status.h"
 #include "store/sql_array.h"
 
 namespace ordo::query {
 namespace {
 
+using events::kOrderStreamType;
+using ordo::v1::OrderEvent;
 using store::RecordedEvent;
-
-constexpr char kOrderStreamType[] = "order";
 
 struct Line {
   int64_t quantity = 0;
@@ -26,6 +29,8 @@ struct Line {
 
 struct SummaryRow {
   std::string customer_id;
+  std::string customer_email;
+  std::optional<std::string> shipping_address;  // JSON
   std::string status;
   std::string currency;
   std::optional<std::string> tracking_number;
@@ -46,15 +51,18 @@ constexpr char kLoad[] = "ordo_summary_load";
 constexpr char kLoadSql[] = R"sql(
 SELECT 's', order_id, customer_id, status, currency, tracking_number, cancel_reason,
        version::text, ((extract(epoch FROM created_at) * 1000000)::bigint)::text,
-       ((extract(epoch FROM updated_at) * 1000000)::bigint)::text
+       ((extract(epoch FROM updated_at) * 1000000)::bigint)::text, customer_email,
+       shipping_address::text
   FROM order_summary WHERE order_id = ANY($1::text[])
 UNION ALL
-SELECT 'l', order_id, sku, quantity::text, unit_price_cents::text, NULL, NULL, NULL, NULL, NULL
+SELECT 'l', order_id, sku, quantity::text, unit_price_cents::text, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL
   FROM order_lines WHERE order_id = ANY($1::text[])
 )sql";
 
-// Everything a batch writes, in one round trip: the summaries ($1..$12, $19 saying which
-// rows exist already), the lines it removed ($13, $14) and the lines it added or changed
+// Everything a batch writes, in one round trip: the summaries ($1..$12, $21, $22; $19
+// saying which rows exist already), the lines it removed ($13, $14) and the lines it added or
+// changed
 // ($15..$18, $20 saying whether their order's row exists already). New orders are plain
 // inserts (no conflict check: their first event is in this batch); existing rows are
 // updated, and only in the columns that can change, none of them indexed, so the updates
@@ -64,15 +72,17 @@ constexpr char kWriteSql[] = R"sql(
 WITH summary AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[],
                        $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[],
-                       $11::bigint[], $12::bigint[], $19::bool[])
+                       $11::bigint[], $12::bigint[], $19::bool[], $21::text[], $22::text[])
          AS u(order_id, customer_id, status, line_count, item_count, total_cents, currency,
-              tracking_number, cancel_reason, version, created_us, updated_us, stored)),
+              tracking_number, cancel_reason, version, created_us, updated_us, stored,
+              customer_email, shipping_address)),
 created AS (
   INSERT INTO order_summary (order_id, customer_id, status, line_count, item_count,
                              total_cents, currency, tracking_number, cancel_reason, version,
-                             created_at, updated_at)
+                             customer_email, shipping_address, created_at, updated_at)
   SELECT u.order_id, u.customer_id, u.status, u.line_count, u.item_count, u.total_cents,
-         u.currency, u.tracking_number, u.cancel_reason, u.version,
+         u.currency, u.tracking_number, u.cancel_reason, u.version, u.customer_email,
+         u.shipping_address::jsonb,
          'epoch'::timestamptz + u.created_us * interval '1 microsecond',
          'epoch'::timestamptz + u.updated_us * interval '1 microsecond'
     FROM summary u WHERE NOT u.stored
@@ -117,14 +127,9 @@ void Prepare(pqxx::connection_base& connection) {
 
 // Folds one event into `rows`; the row must exist unless it is OrderCreated.
 absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
-  if (stored.schema_version != 1) {
-    return absl::DataLossError(absl::StrCat("unsupported schema_version ", stored.schema_version));
-  }
-  absl::StatusOr<PayloadFields> payload = PayloadFields::Parse(stored.payload_json);
-  if (!payload.ok()) return payload.status();
-  const std::string& type = stored.event_type;
+  ORDO_ASSIGN_OR_RETURN(const OrderEvent event, events::OrderEvents().Decode(stored));
   auto it = rows.find(stored.stream_id);
-  if (type == "OrderCreated") {
+  if (event.has_order_created()) {
     if (it == rows.end()) it = rows.emplace(stored.stream_id, SummaryRow{}).first;
   } else if (it == rows.end()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -132,35 +137,44 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
   }
   SummaryRow& row = it->second;
   if (stored.version <= row.version) return absl::OkStatus();  // already applied
-  if (type == "OrderCreated") {
-    row.customer_id = payload->Text("customer_id");
-    row.currency = payload->Text("currency");
-    row.status = "PENDING";
-    row.created_us = absl::ToUnixMicros(stored.recorded_at);
-  } else if (type == "OrderItemAdded") {
-    absl::StatusOr<int64_t> quantity = payload->Integer("quantity");
-    absl::StatusOr<int64_t> price = payload->Integer("unit_price_cents");
-    if (!quantity.ok()) return quantity.status();
-    if (!price.ok()) return price.status();
-    std::string sku = payload->Text("sku");
-    Line& line = row.lines[sku];
-    line.quantity += *quantity;
-    line.unit_price_cents = *price;
-    row.touched_skus.insert(std::move(sku));
-  } else if (type == "OrderItemRemoved") {
-    std::string sku = payload->Text("sku");
-    row.lines.erase(sku);
-    row.touched_skus.insert(std::move(sku));
-  } else if (type == "OrderConfirmed") {
-    row.status = "CONFIRMED";
-  } else if (type == "OrderShipped") {
-    row.status = "SHIPPED";
-    row.tracking_number = payload->Text("tracking_number");
-  } else if (type == "OrderCancelled") {
-    row.status = "CANCELLED";
-    row.cancel_reason = payload->Text("reason");
-  } else {
-    return absl::DataLossError(absl::StrCat("unknown event type ", type));
+  switch (event.event_case()) {
+    case OrderEvent::kOrderCreated: {
+      const auto& e = event.order_created();
+      row.customer_id = e.customer().id();
+      row.customer_email = e.customer().email();
+      if (e.has_shipping_address()) {
+        ORDO_ASSIGN_OR_RETURN(row.shipping_address, events::PrintJsonPayload(e.shipping_address()));
+      }
+      row.currency = e.currency();
+      row.status = OrderStatusText(ordo::v1::ORDER_STATUS_PENDING);
+      row.created_us = absl::ToUnixMicros(stored.recorded_at);
+      break;
+    }
+    case OrderEvent::kOrderItemAdded: {
+      const auto& e = event.order_item_added();
+      Line& line = row.lines[e.sku()];
+      line.quantity += e.quantity();
+      line.unit_price_cents = e.unit_price_cents();
+      row.touched_skus.insert(e.sku());
+      break;
+    }
+    case OrderEvent::kOrderItemRemoved:
+      row.lines.erase(event.order_item_removed().sku());
+      row.touched_skus.insert(event.order_item_removed().sku());
+      break;
+    case OrderEvent::kOrderConfirmed:
+      row.status = OrderStatusText(ordo::v1::ORDER_STATUS_CONFIRMED);
+      break;
+    case OrderEvent::kOrderShipped:
+      row.status = OrderStatusText(ordo::v1::ORDER_STATUS_SHIPPED);
+      row.tracking_number = event.order_shipped().tracking_number();
+      break;
+    case OrderEvent::kOrderCancelled:
+      row.status = OrderStatusText(ordo::v1::ORDER_STATUS_CANCELLED);
+      row.cancel_reason = event.order_cancelled().reason();
+      break;
+    case OrderEvent::EVENT_NOT_SET:
+      return absl::DataLossError("no event set");
   }
   row.version = stored.version;
   row.updated_us = absl::ToUnixMicros(stored.recorded_at);
@@ -182,6 +196,8 @@ void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& r
     row.version = r[7].as<int32_t>();
     row.created_us = r[8].as<int64_t>();
     row.updated_us = r[9].as<int64_t>();
+    row.customer_email = r[10].as<std::string>();
+    if (!r[11].is_null()) row.shipping_address = r[11].as<std::string>();
     row.stored = true;
   }
   for (const pqxx::row& r : loaded) {
@@ -193,8 +209,8 @@ void LoadRows(pqxx::work& tx, const std::vector<std::string>& order_ids, Rows& r
 }
 
 void WriteRows(pqxx::work& tx, const Rows& rows) {
-  std::vector<std::string> order_ids, customer_ids, statuses, currencies;
-  std::vector<std::optional<std::string>> tracking_numbers, cancel_reasons;
+  std::vector<std::string> order_ids, customer_ids, customer_emails, statuses, currencies;
+  std::vector<std::optional<std::string>> tracking_numbers, cancel_reasons, addresses;
   std::vector<int64_t> line_counts, item_counts, totals, versions, created, updated;
   std::vector<std::string> removed_order_ids, removed_skus, line_order_ids, line_skus;
   std::vector<int64_t> line_quantities, line_prices;
@@ -208,6 +224,8 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
     }
     order_ids.push_back(order_id);
     customer_ids.push_back(row.customer_id);
+    customer_emails.push_back(row.customer_email);
+    addresses.push_back(row.shipping_address);
     statuses.push_back(row.status);
     currencies.push_back(row.currency);
     tracking_numbers.push_back(row.tracking_number);
@@ -245,7 +263,8 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
       IntArrayLiteral(updated), TextArrayLiteral(removed_order_ids), TextArrayLiteral(removed_skus),
       TextArrayLiteral(line_order_ids), TextArrayLiteral(line_skus),
       IntArrayLiteral(line_quantities), IntArrayLiteral(line_prices), BoolArrayLiteral(stored),
-      BoolArrayLiteral(line_stored));
+      BoolArrayLiteral(line_stored), TextArrayLiteral(customer_emails),
+      TextArrayLiteral(addresses));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "events/order_events.h"
 #include "store/event_rows.h"
 #include "store/pg_status.h"
 
@@ -55,6 +56,10 @@ absl::Status JsonToStruct(const std::string& json, google::protobuf::Struct* out
 absl::StatusOr<ordo::v1::GetOrderHistoryResponse> OrderHistory::Get(
     const ordo::v1::GetOrderHistoryRequest& request, absl::Time deadline) {
   if (request.order_id().empty()) return absl::InvalidArgumentError("order_id: required");
+  if (request.order_id().find(':') != std::string::npos) {
+    // Streams of other types have prefixed ids ("inventory:<sku>"); no order id has a ':'.
+    return absl::InvalidArgumentError("order_id: an order id has no ':'");
+  }
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   const int page_size = request.page_size() == 0
                             ? kDefaultHistoryPageSize
@@ -73,15 +78,17 @@ absl::StatusOr<ordo::v1::GetOrderHistoryResponse> OrderHistory::Get(
         ordo::v1::GetOrderHistoryResponse response;
         for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
           store::RecordedEvent event = store::EventFromRow(rows[i]);
+          // Every event in its current shape (older ones lifted by the upcasters).
+          ORDO_ASSIGN_OR_RETURN(events::CurrentPayload payload, events::OrderEvents().Lift(event));
           ordo::v1::RecordedEvent* out = response.add_events();
           out->set_event_id(event.event_id);
           out->set_event_type(event.event_type);
-          out->set_schema_version(event.schema_version);
+          out->set_schema_version(payload.schema_version);
           out->set_version(event.version);
           out->set_global_position(event.position.global_position);
           *out->mutable_recorded_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
               absl::ToUnixMicros(event.recorded_at));
-          ORDO_RETURN_IF_ERROR(JsonToStruct(event.payload_json, out->mutable_payload()));
+          ORDO_RETURN_IF_ERROR(JsonToStruct(payload.json, out->mutable_payload()));
           ORDO_RETURN_IF_ERROR(JsonToStruct(event.metadata_json, out->mutable_metadata()));
         }
         if (static_cast<int>(rows.size()) > page_size) {

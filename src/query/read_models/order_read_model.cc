@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "events/json_payload.h"
+#include "query/read_models/order_status_text.h"
 #include "store/pg_status.h"
 
 namespace ordo::query {
@@ -27,7 +29,8 @@ using ordo::v1::OrderStatus;
   " (extract(epoch FROM s.updated_at) * 1000000)::bigint,"                           \
   " (SELECT string_agg(l.sku || ':' || l.quantity || ':' || l.unit_price_cents, ','" \
   "                    ORDER BY l.sku)"                                              \
-  "    FROM order_lines l WHERE l.order_id = s.order_id)"
+  "    FROM order_lines l WHERE l.order_id = s.order_id),"                           \
+  " s.customer_email, s.shipping_address::text"
 
 constexpr char kGetOrder[] = "ordo_get_order";
 constexpr char kGetOrderSql[] =
@@ -48,35 +51,20 @@ constexpr char kListByStatus[] = ORDO_LIST_ORDERS("s.status = $4 AND");
 constexpr char kListByCustomerAndStatus[] =
     ORDO_LIST_ORDERS("s.customer_id = $4 AND s.status = $5 AND");
 
-const char* StatusName(OrderStatus status) {
-  switch (status) {
-    case ordo::v1::ORDER_STATUS_PENDING:
-      return "PENDING";
-    case ordo::v1::ORDER_STATUS_CONFIRMED:
-      return "CONFIRMED";
-    case ordo::v1::ORDER_STATUS_SHIPPED:
-      return "SHIPPED";
-    case ordo::v1::ORDER_STATUS_CANCELLED:
-      return "CANCELLED";
-    default:
-      return "";
-  }
-}
-
-OrderStatus StatusFromName(const std::string& name) {
-  if (name == "PENDING") return ordo::v1::ORDER_STATUS_PENDING;
-  if (name == "CONFIRMED") return ordo::v1::ORDER_STATUS_CONFIRMED;
-  if (name == "SHIPPED") return ordo::v1::ORDER_STATUS_SHIPPED;
-  if (name == "CANCELLED") return ordo::v1::ORDER_STATUS_CANCELLED;
-  return ordo::v1::ORDER_STATUS_UNSPECIFIED;
-}
-
 Order OrderFromRow(const pqxx::row& row) {
   using google::protobuf::util::TimeUtil;
   Order order;
   order.set_order_id(row[0].as<std::string>());
   order.set_customer_id(row[1].as<std::string>());
-  order.set_status(StatusFromName(row[2].as<std::string>()));
+  order.set_customer_email(row[13].as<std::string>());
+  // Written by the projector from a decoded event, so it parses; a row that does not
+  // (edited by hand) leaves the address out rather than failing the read.
+  if (!row[14].is_null() &&
+      !events::ParseJsonPayload(row[14].as<std::string>(), *order.mutable_shipping_address())
+           .ok()) {
+    order.clear_shipping_address();
+  }
+  order.set_status(OrderStatusFromText(row[2].as<std::string>()));
   order.set_currency(row[3].as<std::string>());
   order.set_line_count(row[4].as<int32_t>());
   order.set_item_count(row[5].as<int64_t>());
@@ -104,7 +92,7 @@ Order OrderFromRow(const pqxx::row& row) {
 // Page tokens: "o1|<created_at micros>|<order_id>|<filters>", base64url. The filters are
 // repeated so a token cannot be used with other ones.
 std::string Filters(const ordo::v1::ListOrdersRequest& request) {
-  return absl::StrCat(request.customer_id(), "\x1f", StatusName(request.status()));
+  return absl::StrCat(request.customer_id(), "\x1f", OrderStatusText(request.status()));
 }
 
 std::string EncodePageToken(const Order& last, const ordo::v1::ListOrdersRequest& request) {
@@ -171,15 +159,15 @@ absl::StatusOr<ordo::v1::ListOrdersResponse> OrderReadModel::ListOrders(
     pqxx::nontransaction tx(*connection);
     // One extra row tells whether another page follows.
     const int limit = page_size + 1;
-    pqxx::result rows = by_customer && by_status
-                            ? tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit,
-                                               request.customer_id(), StatusName(request.status()))
-                        : by_customer ? tx.exec_prepared(name, cursor.created_us, cursor.order_id,
-                                                         limit, request.customer_id())
-                        : by_status
-                            ? tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit,
-                                               StatusName(request.status()))
-                            : tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit);
+    pqxx::result rows =
+        by_customer && by_status
+            ? tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit,
+                               request.customer_id(), OrderStatusText(request.status()))
+        : by_customer ? tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit,
+                                         request.customer_id())
+        : by_status   ? tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit,
+                                         OrderStatusText(request.status()))
+                      : tx.exec_prepared(name, cursor.created_us, cursor.order_id, limit);
     ordo::v1::ListOrdersResponse response;
     for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
       *response.add_orders() = OrderFromRow(rows[i]);

@@ -1,10 +1,10 @@
 // ordo.v1.OrderCommandService over gRPC: translates requests into domain commands and a
 // CommandContext (request id, expected version, correlation id from x-correlation-id, peer,
 // deadline), and outcomes or Status into replies. No logic of its own.
-#ifndef ORDO_COMMAND_ORDER_COMMAND_SERVICE_H_
-#define ORDO_COMMAND_ORDER_COMMAND_SERVICE_H_
+#ifndef ORDO_COMMAND_SERVICES_ORDER_COMMAND_SERVICE_H_
+#define ORDO_COMMAND_SERVICES_ORDER_COMMAND_SERVICE_H_
 
-#include "command/command_handler.h"
+#include "command/handler/order_traits.h"
 #include "common/worker_pool.h"
 #include "ordo/v1/command_service.grpc.pb.h"
 
@@ -42,9 +42,6 @@ class OrderCommandService final : public ordo::v1::OrderCommandService::Callback
   template <typename Request>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, const Request* request,
                                 domain::OrderCommand command, ordo::v1::CommandResult* reply);
-  template <typename Request>
-  grpc::Status Execute(grpc::CallbackServerContext* context, const Request& request,
-                       domain::OrderCommand command, ordo::v1::CommandResult* reply);
 
   OrderCommandHandler& handler_;
   WorkerPool& workers_;
@@ -52,4 +49,4 @@ class OrderCommandService final : public ordo::v1::OrderCommandService::Callback
 
 }  // namespace ordo::command
 
-#endif  // ORDO_COMMAND_ORDER_COMMAND_SERVICE_H_
+#endif  // ORDO_COMMAND_SERVICES_ORDER_COMMAND_SERVICE_H_

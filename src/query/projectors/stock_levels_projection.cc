@@ -1,0 +1,165 @@
+// The stock_levels read model, applied in batches.
+#include "query/projectors/stock_levels_projection.h"
+
+#include <pqxx/result>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "events/inventory_events.h"
+#include "store/pg_status.h"
+#include "store/sql_array.h"
+
+namespace ordo::query {
+namespace {
+
+using ordo::v1::InventoryEvent;
+using store::RecordedEvent;
+
+struct StockRow {
+  std::string sku;
+  int64_t on_hand = 0;
+  int64_t reserved = 0;
+  int32_t version = 0;
+  int64_t updated_us = 0;
+  bool changed = false;  // by this batch
+};
+
+using Rows = std::unordered_map<std::string, StockRow>;  // by stream id
+
+constexpr char kLoad[] = "ordo_stock_load";
+constexpr char kLoadSql[] = R"sql(
+SELECT sku, on_hand, reserved, version FROM stock_levels WHERE sku = ANY($1::text[])
+)sql";
+
+constexpr char kWrite[] = "ordo_stock_write";
+constexpr char kWriteSql[] = R"sql(
+INSERT INTO stock_levels (sku, on_hand, reserved, version, updated_at)
+SELECT sku, on_hand, reserved, version,
+       'epoch'::timestamptz + updated_us * interval '1 microsecond'
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[])
+       AS u(sku, on_hand, reserved, version, updated_us)
+ON CONFLICT (sku) DO UPDATE
+  SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, version = EXCLUDED.version,
+      updated_at = EXCLUDED.updated_at
+)sql";
+
+std::string SkuOf(const InventoryEvent& event) {
+  switch (event.event_case()) {
+    case InventoryEvent::kStockReceived:
+      return event.stock_received().sku();
+    case InventoryEvent::kStockAdjusted:
+      return event.stock_adjusted().sku();
+    case InventoryEvent::kStockReserved:
+      return event.stock_reserved().sku();
+    case InventoryEvent::kStockReservationRejected:
+      return event.stock_reservation_rejected().sku();
+    case InventoryEvent::kStockReleased:
+      return event.stock_released().sku();
+    case InventoryEvent::kStockCommitted:
+      return event.stock_committed().sku();
+    case InventoryEvent::EVENT_NOT_SET:
+      break;
+  }
+  return "";
+}
+
+// Folds one decoded event into its SKU's row (made when absent).
+absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
+  ORDO_ASSIGN_OR_RETURN(const InventoryEvent event, events::InventoryEvents().Decode(stored));
+  StockRow& row = rows[stored.stream_id];
+  if (stored.version <= row.version) return absl::OkStatus();  // already applied
+  if (stored.version != row.version + 1) {
+    return absl::FailedPreconditionError(absl::StrCat("sku stream ", stored.stream_id,
+                                                      " skips from version ", row.version, " to ",
+                                                      stored.version));
+  }
+  row.sku = SkuOf(event);
+  switch (event.event_case()) {
+    case InventoryEvent::kStockReceived:
+      row.on_hand += event.stock_received().quantity();
+      break;
+    case InventoryEvent::kStockAdjusted:
+      row.on_hand += event.stock_adjusted().delta();
+      break;
+    case InventoryEvent::kStockReserved:
+      row.reserved += event.stock_reserved().quantity();
+      break;
+    case InventoryEvent::kStockReservationRejected:
+      break;
+    case InventoryEvent::kStockReleased:
+      row.reserved -= event.stock_released().quantity();
+      break;
+    case InventoryEvent::kStockCommitted:
+      row.reserved -= event.stock_committed().quantity();
+      row.on_hand -= event.stock_committed().quantity();
+      break;
+    case InventoryEvent::EVENT_NOT_SET:
+      return absl::DataLossError("no event set");
+  }
+  row.version = stored.version;
+  row.updated_us = absl::ToUnixMicros(stored.recorded_at);
+  row.changed = true;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status StockLevelsProjection::Apply(const std::vector<RecordedEvent>& events, pqxx::work& tx,
+                                          size_t* failed_index) {
+  *failed_index = events.size();
+  // The SKUs of this batch whose stream began before it have rows to load. The SKU is the
+  // stream id without its prefix (events::InventoryStreamId).
+  const std::string prefix = events::InventoryStreamId("");
+  std::unordered_map<std::string, int32_t> first_version;
+  for (const RecordedEvent& e : events) {
+    if (e.stream_type == events::kInventoryStreamType)
+      first_version.emplace(e.stream_id, e.version);
+  }
+  if (first_version.empty()) return absl::OkStatus();
+  std::vector<std::string> to_load;
+  for (const auto& [stream_id, version] : first_version) {
+    if (version > 1 && stream_id.rfind(prefix, 0) == 0) {
+      to_load.push_back(stream_id.substr(prefix.size()));
+    }
+  }
+  Rows rows;
+  ORDO_RETURN_IF_ERROR(store::GuardPq("load stock_levels", [&]() -> absl::Status {
+    tx.conn().prepare(kLoad, kLoadSql);
+    tx.conn().prepare(kWrite, kWriteSql);
+    if (to_load.empty()) return absl::OkStatus();
+    for (const pqxx::row& r : tx.exec_prepared(kLoad, store::TextArrayLiteral(to_load))) {
+      StockRow& row = rows[events::InventoryStreamId(r[0].as<std::string>())];
+      row.sku = r[0].as<std::string>();
+      row.on_hand = r[1].as<int64_t>();
+      row.reserved = r[2].as<int64_t>();
+      row.version = r[3].as<int32_t>();
+    }
+    return absl::OkStatus();
+  }));
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].stream_type != events::kInventoryStreamType) continue;
+    if (absl::Status applied = ApplyEvent(events[i], rows); !applied.ok()) {
+      *failed_index = i;
+      return applied;
+    }
+  }
+  std::vector<std::string> skus;
+  std::vector<int64_t> on_hand, reserved, versions, updated;
+  for (const auto& [stream_id, row] : rows) {
+    if (!row.changed) continue;
+    skus.push_back(row.sku);
+    on_hand.push_back(row.on_hand);
+    reserved.push_back(row.reserved);
+    versions.push_back(row.version);
+    updated.push_back(row.updated_us);
+  }
+  return store::GuardPq("write stock_levels", [&]() -> absl::Status {
+    tx.exec_prepared(kWrite, store::TextArrayLiteral(skus), store::IntArrayLiteral(on_hand),
+                     store::IntArrayLiteral(reserved), store::IntArrayLiteral(versions),
+                     store::IntArrayLiteral(updated));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace ordo::query
