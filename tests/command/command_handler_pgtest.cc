@@ -88,6 +88,28 @@ TEST_F(CommandHandlerTest, WholeLifecycle) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// An order created by the code before OrderCreated v2 (schema_version 1, a flat
+// customer_id, inserted here as that code wrote it) loads in the v2 shape and takes
+// commands; new events are written in the current version.
+TEST_F(CommandHandlerTest, AnOrderStoredAsV1LoadsAndTakesCommands) {
+  database_->Query(
+      "INSERT INTO events (stream_id, stream_type, version, event_id, event_type, "
+      "schema_version, payload, metadata) VALUES ('v1-1', 'order', 1, gen_random_uuid(), "
+      "'OrderCreated', 1, '{\"order_id\": \"v1-1\", \"customer_id\": \"cust-v1\", "
+      "\"currency\": \"EUR\"}', '{}')");
+  absl::StatusOr<domain::Order> loaded =
+      writer_.handler.Current("v1-1", absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->customer_id, "cust-v1");
+  EXPECT_EQ(loaded->customer_email, "");
+  EXPECT_EQ(loaded->currency, "EUR");
+  ASSERT_TRUE(Run(AddItem{"v1-1", "sku-a", 2, 500}).ok());
+  ASSERT_TRUE(Run(CreateOrder{"v2-1", "cust-v2", "EUR", "v2@example.com"}).ok());
+  EXPECT_EQ(database_->Query("SELECT schema_version || ' ' || (payload->'customer'->>'email') "
+                             "FROM events WHERE stream_id = 'v2-1'"),
+            "2 v2@example.com");
+}
+
 TEST_F(CommandHandlerTest, CreateOrderWithoutIdGetsAUuid) {
   absl::StatusOr<CommandOutcome> created = Run(CreateOrder{"", "cust-1", "EUR"});
   ASSERT_TRUE(created.ok()) << created.status();

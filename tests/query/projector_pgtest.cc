@@ -291,6 +291,55 @@ TEST_F(ProjectorTest, APoisonEventInAFullBatchLosesNoEventAfterIt) {
             "2,3,4,5");
 }
 
+// Rows exactly as the code before OrderCreated v2 wrote them (schema_version 1, a flat
+// customer_id) and v2 rows project alike: every reader sees the v2 shape.
+TEST_F(ProjectorTest, OrderCreatedV1AndV2ProjectAlike) {
+  Append("v1-order", 1, "OrderCreated",
+         R"({"currency": "EUR", "order_id": "v1-order", "customer_id": "customer-v1"})");
+  {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    testing::InsertOrderEvent(tx, "v2-order", 1, "OrderCreated",
+                              R"({"order_id": "v2-order", "currency": "EUR", "customer":)"
+                              R"( {"id": "customer-v2", "email": "v2@example.com"},)"
+                              R"( "shipping_address": {"name": "A", "line1": "Main St 1",)"
+                              R"( "line2": "", "city": "Berlin", "postal_code": "10115",)"
+                              R"( "country": "DE"}})",
+                              /*schema_version=*/2);
+    tx.commit();
+  }
+  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  runner.Start();
+  ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
+  runner.Stop();
+  EXPECT_EQ(Query("SELECT customer_id || '|' || customer_email || '|' || "
+                  "coalesce(shipping_address::text, 'none') FROM order_summary "
+                  "WHERE order_id = 'v1-order'"),
+            "customer-v1||none");
+  EXPECT_EQ(Query("SELECT customer_id || '|' || customer_email || '|' || "
+                  "(shipping_address->>'city') FROM order_summary WHERE order_id = 'v2-order'"),
+            "customer-v2|v2@example.com|Berlin");
+  EXPECT_EQ(testing::CountReadModelMismatches(db_.url()), 0);
+}
+
+// The decoder is strict: a payload missing a field is an error the runtime parks (by
+// stream), never a line of zero units.
+TEST_F(ProjectorTest, AnUndecodablePayloadIsParkedWithTheDecodersError) {
+  AppendOrder("bad-payload", 0);
+  Append("bad-payload", 2, "OrderItemAdded", R"({"order_id": "bad-payload", "sku": "s"})");
+  AppendOrder("good-after", 1);
+  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  runner.Start();
+  ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
+  runner.Stop();
+  EXPECT_EQ(Query("SELECT version FROM order_summary WHERE order_id = 'bad-payload'"), "1");
+  EXPECT_EQ(Query("SELECT version FROM order_summary WHERE order_id = 'good-after'"), "2");
+  const std::string error = Query(
+      "SELECT error FROM dead_letters WHERE stream_id = 'bad-payload' AND version = 2 "
+      "AND status = 'parked'");
+  EXPECT_NE(error.find("quantity: required field missing"), std::string::npos) << error;
+}
+
 TEST_F(ProjectorTest, DiscardRecordsTheReason) {
   projection_.FailOn("discard-1", 1);
   store::ProjectionRunner runner(db_.url(), projection_, FastOptions());

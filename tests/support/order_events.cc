@@ -25,12 +25,13 @@ std::string ItemRemovedPayload(const std::string& order_id, const std::string& s
 }
 
 void InsertOrderEvent(pqxx::work& tx, const std::string& order_id, int version,
-                      const std::string& event_type, const std::string& payload) {
+                      const std::string& event_type, const std::string& payload,
+                      int schema_version) {
   tx.exec_params(
       "INSERT INTO events (stream_id, stream_type, version, event_id, event_type, "
-      "schema_version, payload, metadata) VALUES ($1, 'order', $2, gen_random_uuid(), $3, 1, "
+      "schema_version, payload, metadata) VALUES ($1, 'order', $2, gen_random_uuid(), $3, $5, "
       "$4::jsonb, '{}')",
-      order_id, version, event_type, payload);
+      order_id, version, event_type, payload, schema_version);
 }
 
 int64_t CountReadModelMismatches(const std::string& database_url) {

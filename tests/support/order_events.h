@@ -18,7 +18,8 @@ std::string ItemRemovedPayload(const std::string& order_id, const std::string& s
 
 // Inserts one event of stream `order_id` at `version` inside `tx`.
 void InsertOrderEvent(pqxx::work& tx, const std::string& order_id, int version,
-                      const std::string& event_type, const std::string& payload);
+                      const std::string& event_type, const std::string& payload,
+                      int schema_version = 1);
 
 // Rows of order_summary and order_lines that differ from a recomputation from `events`
 // (both directions; 0 when the read models are exactly right).

@@ -67,6 +67,13 @@ class CommandHandler {
   CommandHandler(const CommandHandler&) = delete;
   CommandHandler& operator=(const CommandHandler&) = delete;
 
+  // The stream's committed state read from the store (its newest snapshot, when enabled,
+  // and the events after it), bypassing the cache. A state of version 0: no such stream.
+  absl::StatusOr<State> Current(const std::string& stream_id, absl::Time deadline) {
+    ORDO_ASSIGN_OR_RETURN(Entry entry, Load(stream_id, deadline));
+    return entry->state;
+  }
+
   // Errors: INVALID_ARGUMENT (a field, named), NOT_FOUND, ALREADY_EXISTS,
   // FAILED_PRECONDITION (a business rule), ABORTED (expected_version mismatch, or conflicts
   // past max_attempts), UNAVAILABLE (database), DEADLINE_EXCEEDED.
