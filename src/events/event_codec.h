@@ -17,8 +17,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "events/upcaster_chain.h"
-#include "store/append_types.h"
-#include "store/recorded_event.h"
+#include "store/log/append_types.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::events {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/config.h"
 #include "common/log.h"
-#include "store/migrator.h"
+#include "store/pg/migrator.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");

@@ -7,7 +7,7 @@
 #include "common/worker_pool.h"
 #include "ordo/v1/inventory_query_service.grpc.pb.h"
 #include "query/read_models/stock_read_model.h"
-#include "store/projection_admin.h"
+#include "store/projection/projection_admin.h"
 
 namespace ordo::query {
 

@@ -23,8 +23,8 @@
 #include "query/read_models/order_history.h"
 #include "query/read_models/order_read_model.h"
 #include "query/read_models/stock_read_model.h"
-#include "store/connection_pool.h"
-#include "store/projection_admin.h"
+#include "store/pg/connection_pool.h"
+#include "store/projection/projection_admin.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");

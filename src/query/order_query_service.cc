@@ -5,7 +5,7 @@
 #include "common/status_macros.h"
 #include "common/unary_on_workers.h"
 #include "query/projectors/order_summary_projection.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::query {
 

@@ -8,7 +8,7 @@
 #include "ordo/v1/query_service.grpc.pb.h"
 #include "query/read_models/order_history.h"
 #include "query/read_models/order_read_model.h"
-#include "store/projection_admin.h"
+#include "store/projection/projection_admin.h"
 
 namespace ordo::query {
 

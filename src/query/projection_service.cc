@@ -7,7 +7,7 @@
 #include "common/grpc_status.h"
 #include "common/unary_on_workers.h"
 #include "query/projections.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::query {
 namespace {

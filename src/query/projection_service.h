@@ -8,8 +8,8 @@
 
 #include "common/worker_pool.h"
 #include "ordo/v1/query_service.grpc.pb.h"
-#include "store/projection.h"
-#include "store/projection_admin.h"
+#include "store/projection/projection.h"
+#include "store/projection/projection_admin.h"
 
 namespace ordo::query {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/projection.h"
+#include "store/projection/projection.h"
 
 namespace ordo::query {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "store/projection.h"
-#include "store/projection_runner.h"
+#include "store/projection/projection.h"
+#include "store/projection/projection_runner.h"
 
 namespace ordo::query {
 

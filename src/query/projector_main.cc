@@ -18,9 +18,9 @@
 #include "common/signals.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
-#include "store/connection_pool.h"
-#include "store/log_position.h"
-#include "store/projection_admin.h"
+#include "store/pg/connection_pool.h"
+#include "store/log/log_position.h"
+#include "store/projection/projection_admin.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");

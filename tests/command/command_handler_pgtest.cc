@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "command/handler/order_traits.h"
-#include "store/connection_pool.h"
-#include "store/event_store.h"
+#include "store/pg/connection_pool.h"
+#include "store/log/event_store.h"
 #include "support/tcp_proxy.h"
 #include "support/test_database.h"
 

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "command/handler/inventory_traits.h"
-#include "store/connection_pool.h"
-#include "store/event_store.h"
+#include "store/pg/connection_pool.h"
+#include "store/log/event_store.h"
 #include "support/test_database.h"
 
 namespace ordo::command {

@@ -14,7 +14,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "ordo/v1/command_service.grpc.pb.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 #include "support/child_process.h"
 #include "support/service_process.h"
 #include "support/tcp_proxy.h"

@@ -1,7 +1,7 @@
 // Group commit without a database: which appends share a batch, in what order, and what
 // each caller gets back. The batch runner stands in for the SQL and can be held, so that
 // callers pile up behind a running batch as they do behind a commit.
-#include "store/append_coalescer.h"
+#include "store/log/append_coalescer.h"
 
 #include <gtest/gtest.h>
 

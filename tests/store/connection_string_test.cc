@@ -1,7 +1,7 @@
 // Tests of the connection settings the pool adds to a database URL.
 #include <gtest/gtest.h>
 
-#include "store/connection_pool.h"
+#include "store/pg/connection_pool.h"
 
 namespace ordo::store {
 namespace {

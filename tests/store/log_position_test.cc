@@ -1,5 +1,5 @@
 // Tests of log positions' order and of the consistency-token encoding.
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 #include <gtest/gtest.h>
 

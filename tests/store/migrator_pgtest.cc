@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "store/migrator.h"
+#include "store/pg/migrator.h"
 #include "support/test_database.h"
 
 namespace ordo::store {

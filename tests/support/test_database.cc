@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
-#include "store/migrator.h"
+#include "store/pg/migrator.h"
 
 namespace ordo::testing {
 

@@ -14,7 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::command {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::command {
 

@@ -40,7 +40,7 @@
 #include "command/handler/command_pipeline.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
-#include "store/event_store.h"
+#include "store/log/event_store.h"
 
 namespace ordo::command {
 

@@ -6,7 +6,7 @@
 #include "command/services/call_context.h"
 #include "common/grpc_status.h"
 #include "common/unary_on_workers.h"
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::command {
 template <typename Request>

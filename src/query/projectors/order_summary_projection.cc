@@ -12,8 +12,8 @@
 #include "events/json_payload.h"
 #include "events/order_events.h"
 #include "query/read_models/order_status_text.h"
-#include "store/pg_status.h"
-#include "store/sql_array.h"
+#include "store/pg/pg_status.h"
+#include "store/pg/sql_array.h"
 
 namespace ordo::query {
 namespace {

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "events/inventory_events.h"
-#include "store/pg_status.h"
-#include "store/sql_array.h"
+#include "store/pg/pg_status.h"
+#include "store/pg/sql_array.h"
 
 namespace ordo::query {
 namespace {

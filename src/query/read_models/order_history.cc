@@ -13,8 +13,8 @@
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "events/order_events.h"
-#include "store/event_rows.h"
-#include "store/pg_status.h"
+#include "store/log/event_rows.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::query {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ordo/v1/query_service.pb.h"
-#include "store/connection_pool.h"
+#include "store/pg/connection_pool.h"
 
 namespace ordo::query {
 

@@ -14,7 +14,7 @@
 #include "common/status_macros.h"
 #include "events/json_payload.h"
 #include "query/read_models/order_status_text.h"
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::query {
 namespace {

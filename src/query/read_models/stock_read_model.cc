@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::query {
 namespace {

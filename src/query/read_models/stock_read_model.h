@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ordo/v1/inventory_query_service.pb.h"
-#include "store/connection_pool.h"
+#include "store/pg/connection_pool.h"
 
 namespace ordo::query {
 

@@ -1,5 +1,5 @@
 // The one place where libpqxx exceptions become absl::Status.
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 #include <exception>
 #include <pqxx/except>

@@ -1,5 +1,5 @@
 // The append-only event store over the PostgreSQL `events` table.
-#include "store/event_store.h"
+#include "store/log/event_store.h"
 
 #include <pqxx/nontransaction>
 #include <pqxx/result>
@@ -9,9 +9,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "store/event_rows.h"
-#include "store/pg_status.h"
-#include "store/sql_array.h"
+#include "store/log/event_rows.h"
+#include "store/pg/pg_status.h"
+#include "store/pg/sql_array.h"
 
 namespace ordo::store {
 namespace {

@@ -4,8 +4,8 @@
 // A few batches may run at once, and one that is stuck (waiting on a lock, say) stops
 // counting after a while, so it cannot hold up the appends queued behind it.
 // Generic over how a batch is run; knows no SQL. Thread-safe.
-#ifndef ORDO_STORE_APPEND_COALESCER_H_
-#define ORDO_STORE_APPEND_COALESCER_H_
+#ifndef ORDO_STORE_LOG_APPEND_COALESCER_H_
+#define ORDO_STORE_LOG_APPEND_COALESCER_H_
 
 #include <cstddef>
 #include <deque>
@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "store/append_types.h"
+#include "store/log/append_types.h"
 
 namespace ordo::store {
 
@@ -76,4 +76,4 @@ class AppendCoalescer {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_APPEND_COALESCER_H_
+#endif  // ORDO_STORE_LOG_APPEND_COALESCER_H_

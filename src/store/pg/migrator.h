@@ -2,8 +2,8 @@
 // transaction, recorded in schema_migrations (version, name, checksum, applied_at), under a
 // session advisory lock so concurrent runs are safe. An applied file that was edited,
 // renamed or removed is refused before anything is applied.
-#ifndef ORDO_STORE_MIGRATOR_H_
-#define ORDO_STORE_MIGRATOR_H_
+#ifndef ORDO_STORE_PG_MIGRATOR_H_
+#define ORDO_STORE_PG_MIGRATOR_H_
 
 #include <string>
 #include <vector>
@@ -34,4 +34,4 @@ absl::StatusOr<MigrationReport> Migrate(const std::string& database_url,
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_MIGRATOR_H_
+#endif  // ORDO_STORE_PG_MIGRATOR_H_

@@ -1,14 +1,14 @@
 // What an append to the event store is made of and what it answers: shared by the store
 // and its group commit.
-#ifndef ORDO_STORE_APPEND_TYPES_H_
-#define ORDO_STORE_APPEND_TYPES_H_
+#ifndef ORDO_STORE_LOG_APPEND_TYPES_H_
+#define ORDO_STORE_LOG_APPEND_TYPES_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 namespace ordo::store {
 
@@ -43,4 +43,4 @@ struct AppendResult {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_APPEND_TYPES_H_
+#endif  // ORDO_STORE_LOG_APPEND_TYPES_H_

@@ -1,8 +1,8 @@
 // The append-only event store over the PostgreSQL `events` table (DESIGN §3): optimistic
 // appends guarded by the stream version, stream reads, and the idempotency record of a
 // request written in the same transaction as its events. Knows no domain. Thread-safe.
-#ifndef ORDO_STORE_EVENT_STORE_H_
-#define ORDO_STORE_EVENT_STORE_H_
+#ifndef ORDO_STORE_LOG_EVENT_STORE_H_
+#define ORDO_STORE_LOG_EVENT_STORE_H_
 
 #include <cstdint>
 #include <optional>
@@ -11,12 +11,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "store/append_coalescer.h"
-#include "store/append_types.h"
-#include "store/change_notifier.h"
-#include "store/connection_pool.h"
-#include "store/log_position.h"
-#include "store/recorded_event.h"
+#include "store/log/append_coalescer.h"
+#include "store/log/append_types.h"
+#include "store/log/change_notifier.h"
+#include "store/pg/connection_pool.h"
+#include "store/log/log_position.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::store {
 
@@ -95,4 +95,4 @@ class EventStore {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_EVENT_STORE_H_
+#endif  // ORDO_STORE_LOG_EVENT_STORE_H_

@@ -1,8 +1,8 @@
 // Operating projections from outside their runners: status and lag, dead letters (list,
 // replay, discard), rebuild resets, checkpoints for consistency tokens, and the
 // re-baseline after a dump/restore. Thread-safe; the pool must outlive it.
-#ifndef ORDO_STORE_PROJECTION_ADMIN_H_
-#define ORDO_STORE_PROJECTION_ADMIN_H_
+#ifndef ORDO_STORE_PROJECTION_PROJECTION_ADMIN_H_
+#define ORDO_STORE_PROJECTION_PROJECTION_ADMIN_H_
 
 #include <optional>
 #include <string>
@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "store/connection_pool.h"
-#include "store/log_position.h"
+#include "store/pg/connection_pool.h"
+#include "store/log/log_position.h"
 
 namespace ordo::store {
 
@@ -88,4 +88,4 @@ class ProjectionAdmin {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_PROJECTION_ADMIN_H_
+#endif  // ORDO_STORE_PROJECTION_PROJECTION_ADMIN_H_

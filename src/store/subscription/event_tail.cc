@@ -1,9 +1,9 @@
 // Reading the event log in tailing order without ever skipping an event.
-#include "store/event_tail.h"
+#include "store/subscription/event_tail.h"
 
 #include <pqxx/result>
 
-#include "store/event_rows.h"
+#include "store/log/event_rows.h"
 
 namespace ordo::store {
 namespace {

@@ -1,7 +1,7 @@
 // PostgreSQL array literals for passing a column of values as one `$n::type[]` parameter
 // (multi-row writes with unnest() in a single statement).
-#ifndef ORDO_STORE_SQL_ARRAY_H_
-#define ORDO_STORE_SQL_ARRAY_H_
+#ifndef ORDO_STORE_PG_SQL_ARRAY_H_
+#define ORDO_STORE_PG_SQL_ARRAY_H_
 
 #include <cstdint>
 #include <optional>
@@ -22,4 +22,4 @@ std::string BoolArrayLiteral(const std::vector<bool>& values);
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_SQL_ARRAY_H_
+#endif  // ORDO_STORE_PG_SQL_ARRAY_H_

@@ -1,7 +1,7 @@
 // A position in the event log in tailing order: (tx_id, global_position). Also the
 // consistency token handed to clients, which is such a position encoded as a short string.
-#ifndef ORDO_STORE_LOG_POSITION_H_
-#define ORDO_STORE_LOG_POSITION_H_
+#ifndef ORDO_STORE_LOG_LOG_POSITION_H_
+#define ORDO_STORE_LOG_LOG_POSITION_H_
 
 #include <cstdint>
 #include <string>
@@ -34,4 +34,4 @@ absl::StatusOr<LogPosition> DecodeConsistencyToken(absl::string_view token);
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_LOG_POSITION_H_
+#endif  // ORDO_STORE_LOG_LOG_POSITION_H_

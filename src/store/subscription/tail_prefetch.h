@@ -1,8 +1,8 @@
 // Reads the next batch of the event tail on a connection of its own while the current
 // batch is being applied, so that during a catch-up the database reads the log and writes
 // the read model at the same time instead of taking turns. Used by one thread.
-#ifndef ORDO_STORE_TAIL_PREFETCH_H_
-#define ORDO_STORE_TAIL_PREFETCH_H_
+#ifndef ORDO_STORE_SUBSCRIPTION_TAIL_PREFETCH_H_
+#define ORDO_STORE_SUBSCRIPTION_TAIL_PREFETCH_H_
 
 #include <future>
 #include <memory>
@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "store/log_position.h"
-#include "store/recorded_event.h"
+#include "store/log/log_position.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::store {
 
@@ -47,4 +47,4 @@ class TailPrefetch {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_TAIL_PREFETCH_H_
+#endif  // ORDO_STORE_SUBSCRIPTION_TAIL_PREFETCH_H_

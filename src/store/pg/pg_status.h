@@ -1,7 +1,7 @@
 // The one place where libpqxx exceptions become absl::Status. Every store function runs
 // its database work through GuardPq() so no exception crosses a layer boundary.
-#ifndef ORDO_STORE_PG_STATUS_H_
-#define ORDO_STORE_PG_STATUS_H_
+#ifndef ORDO_STORE_PG_PG_STATUS_H_
+#define ORDO_STORE_PG_PG_STATUS_H_
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -27,4 +27,4 @@ auto GuardPq(absl::string_view context, Work&& work) -> decltype(work()) {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_PG_STATUS_H_
+#endif  // ORDO_STORE_PG_PG_STATUS_H_

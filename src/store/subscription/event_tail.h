@@ -1,14 +1,14 @@
 // Reading the event log in tailing order without ever skipping an event (DESIGN §4):
 // (tx_id, global_position) order, only below the oldest transaction still running, so
 // nothing can ever commit behind a position once it was returned.
-#ifndef ORDO_STORE_EVENT_TAIL_H_
-#define ORDO_STORE_EVENT_TAIL_H_
+#ifndef ORDO_STORE_SUBSCRIPTION_EVENT_TAIL_H_
+#define ORDO_STORE_SUBSCRIPTION_EVENT_TAIL_H_
 
 #include <pqxx/transaction_base>
 #include <vector>
 
-#include "store/log_position.h"
-#include "store/recorded_event.h"
+#include "store/log/log_position.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::store {
 
@@ -28,4 +28,4 @@ std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPositio
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_EVENT_TAIL_H_
+#endif  // ORDO_STORE_SUBSCRIPTION_EVENT_TAIL_H_

@@ -1,5 +1,5 @@
 // Group commit for appends: leader/follower batching of concurrent callers.
-#include "store/append_coalescer.h"
+#include "store/log/append_coalescer.h"
 
 #include <algorithm>
 

@@ -1,14 +1,14 @@
 // An event as stored in the log, and a request's idempotency record: plain values that
 // every reader of the log shares (the store, the tail, the event contract in src/events).
-#ifndef ORDO_STORE_RECORDED_EVENT_H_
-#define ORDO_STORE_RECORDED_EVENT_H_
+#ifndef ORDO_STORE_LOG_RECORDED_EVENT_H_
+#define ORDO_STORE_LOG_RECORDED_EVENT_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/time/time.h"
-#include "store/append_types.h"
-#include "store/log_position.h"
+#include "store/log/append_types.h"
+#include "store/log/log_position.h"
 
 namespace ordo::store {
 
@@ -32,4 +32,4 @@ struct RecordedRequest {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_RECORDED_EVENT_H_
+#endif  // ORDO_STORE_LOG_RECORDED_EVENT_H_

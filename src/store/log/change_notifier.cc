@@ -1,5 +1,5 @@
 // Wakes projectors after commits with a coalesced NOTIFY from its own connection.
-#include "store/change_notifier.h"
+#include "store/log/change_notifier.h"
 
 #include <memory>
 #include <pqxx/connection>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 

@@ -1,10 +1,10 @@
 // Reads the next batch of the event tail in the background.
-#include "store/tail_prefetch.h"
+#include "store/subscription/tail_prefetch.h"
 
 #include <pqxx/nontransaction>
 
-#include "store/event_tail.h"
-#include "store/pg_status.h"
+#include "store/subscription/event_tail.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 

@@ -6,8 +6,8 @@
 // requested through ProjectionAdmin go through the same checkpointed path. During a
 // rebuild an event that cannot be applied stops the projection in state 'failed'.
 // Owns one thread and two connections; the projection must outlive the runner.
-#ifndef ORDO_STORE_PROJECTION_RUNNER_H_
-#define ORDO_STORE_PROJECTION_RUNNER_H_
+#ifndef ORDO_STORE_PROJECTION_PROJECTION_RUNNER_H_
+#define ORDO_STORE_PROJECTION_PROJECTION_RUNNER_H_
 
 #include <atomic>
 #include <map>
@@ -20,9 +20,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "store/log_position.h"
-#include "store/projection.h"
-#include "store/tail_prefetch.h"
+#include "store/log/log_position.h"
+#include "store/projection/projection.h"
+#include "store/subscription/tail_prefetch.h"
 
 namespace ordo::store {
 
@@ -91,4 +91,4 @@ class ProjectionRunner {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_PROJECTION_RUNNER_H_
+#endif  // ORDO_STORE_PROJECTION_PROJECTION_RUNNER_H_

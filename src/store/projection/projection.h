@@ -1,15 +1,15 @@
 // A projection: a named read model fed by the event log. The runner hands it batches of
 // events in log order (each stream's events in version order) inside the transaction that
 // also moves its checkpoint, so read model and checkpoint always move together.
-#ifndef ORDO_STORE_PROJECTION_H_
-#define ORDO_STORE_PROJECTION_H_
+#ifndef ORDO_STORE_PROJECTION_PROJECTION_H_
+#define ORDO_STORE_PROJECTION_PROJECTION_H_
 
 #include <pqxx/transaction>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "store/recorded_event.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::store {
 
@@ -33,4 +33,4 @@ class Projection {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_PROJECTION_H_
+#endif  // ORDO_STORE_PROJECTION_PROJECTION_H_

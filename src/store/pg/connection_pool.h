@@ -1,8 +1,8 @@
 // A bounded pool of PostgreSQL connections. Connections are made on demand up to `size`,
 // handed out as RAII leases, and dropped when they break, so the pool heals by itself when
 // the database comes back. Thread-safe; the pool must outlive every lease.
-#ifndef ORDO_STORE_CONNECTION_POOL_H_
-#define ORDO_STORE_CONNECTION_POOL_H_
+#ifndef ORDO_STORE_PG_CONNECTION_POOL_H_
+#define ORDO_STORE_PG_CONNECTION_POOL_H_
 
 #include <memory>
 #include <pqxx/connection>
@@ -78,4 +78,4 @@ std::string WithConnectTimeout(const std::string& database_url, absl::Duration t
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_CONNECTION_POOL_H_
+#endif  // ORDO_STORE_PG_CONNECTION_POOL_H_

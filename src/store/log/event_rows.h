@@ -1,11 +1,11 @@
 // The one mapping between `events` rows and RecordedEvent, shared by every reader
 // (stream reads, the projector tail, history pages).
-#ifndef ORDO_STORE_EVENT_ROWS_H_
-#define ORDO_STORE_EVENT_ROWS_H_
+#ifndef ORDO_STORE_LOG_EVENT_ROWS_H_
+#define ORDO_STORE_LOG_EVENT_ROWS_H_
 
 #include <pqxx/row>
 
-#include "store/recorded_event.h"
+#include "store/log/recorded_event.h"
 
 namespace ordo::store {
 
@@ -19,4 +19,4 @@ RecordedEvent EventFromRow(const pqxx::row& row);
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_EVENT_ROWS_H_
+#endif  // ORDO_STORE_LOG_EVENT_ROWS_H_

@@ -1,5 +1,5 @@
 // PostgreSQL array literals for one-parameter multi-row writes.
-#include "store/sql_array.h"
+#include "store/pg/sql_array.h"
 
 #include "absl/strings/str_join.h"
 

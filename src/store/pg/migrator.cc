@@ -1,5 +1,5 @@
 // Schema migrations: ordered, checksummed, recorded, and serialised by an advisory lock.
-#include "store/migrator.h"
+#include "store/pg/migrator.h"
 
 #include <algorithm>
 #include <cctype>
@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 namespace {

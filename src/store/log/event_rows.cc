@@ -1,5 +1,5 @@
 // The one mapping between `events` rows and RecordedEvent.
-#include "store/event_rows.h"
+#include "store/log/event_rows.h"
 
 #include <pqxx/field>
 

@@ -1,6 +1,6 @@
 // Runs one projection: leader lock, gap-free batches with compare-and-set checkpoints,
 // LISTEN wake-ups with a poll, poison events parked by stream, replays.
-#include "store/projection_runner.h"
+#include "store/projection/projection_runner.h"
 
 #include <pqxx/nontransaction>
 #include <pqxx/notification>
@@ -11,11 +11,11 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "store/change_notifier.h"
-#include "store/event_rows.h"
-#include "store/event_tail.h"
-#include "store/pg_status.h"
-#include "store/sql_array.h"
+#include "store/log/change_notifier.h"
+#include "store/log/event_rows.h"
+#include "store/subscription/event_tail.h"
+#include "store/pg/pg_status.h"
+#include "store/pg/sql_array.h"
 
 namespace ordo::store {
 namespace {

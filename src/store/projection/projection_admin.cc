@@ -1,5 +1,5 @@
 // Operating projections from outside their runners.
-#include "store/projection_admin.h"
+#include "store/projection/projection_admin.h"
 
 #include <algorithm>
 #include <pqxx/nontransaction>
@@ -10,8 +10,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "store/change_notifier.h"
-#include "store/pg_status.h"
+#include "store/log/change_notifier.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 namespace {

@@ -2,8 +2,8 @@
 // the append transaction (NOTIFY inside one takes a cluster-wide lock at commit and
 // serialises writers) and coalesced: any number of Notify() calls while one NOTIFY is on
 // its way add up to at most one more. Owns a background thread and one connection.
-#ifndef ORDO_STORE_CHANGE_NOTIFIER_H_
-#define ORDO_STORE_CHANGE_NOTIFIER_H_
+#ifndef ORDO_STORE_LOG_CHANGE_NOTIFIER_H_
+#define ORDO_STORE_LOG_CHANGE_NOTIFIER_H_
 
 #include <string>
 #include <thread>
@@ -37,4 +37,4 @@ class ChangeNotifier {
 
 }  // namespace ordo::store
 
-#endif  // ORDO_STORE_CHANGE_NOTIFIER_H_
+#endif  // ORDO_STORE_LOG_CHANGE_NOTIFIER_H_

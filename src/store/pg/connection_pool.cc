@@ -1,12 +1,12 @@
 // A bounded pool of PostgreSQL connections, made on demand and dropped when broken.
-#include "store/connection_pool.h"
+#include "store/pg/connection_pool.h"
 
 #include <algorithm>
 #include <pqxx/nontransaction>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "store/pg_status.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 

@@ -1,5 +1,5 @@
 // A position in the event log in tailing order, and its consistency-token encoding.
-#include "store/log_position.h"
+#include "store/log/log_position.h"
 
 #include <vector>
 
