@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   std::optional<ordo::query::ProjectorHost> projectors;
   if (absl::GetFlag(FLAGS_run_projectors)) {
     projectors.emplace(pool.connection_string(), projections,
-                       ordo::store::ProjectionRunnerOptions{});
+                       ordo::store::SubscriptionRunnerOptions{});
   }
 
   ordo::query::OrderReadModel orders(pool);

@@ -16,14 +16,14 @@ using google::protobuf::util::TimeUtil;
 
 void ToProto(const store::DeadLetter& letter, ordo::v1::DeadLetter* out) {
   out->set_id(letter.id);
-  out->set_projection(letter.projection);
+  out->set_projection(letter.subscriber);
   out->set_global_position(letter.global_position);
   out->set_stream_id(letter.stream_id);
   out->set_version(letter.version);
   out->set_event_type(letter.event_type);
   out->set_error(letter.error);
   out->set_attempts(letter.attempts);
-  out->set_status(letter.status);
+  out->set_status(store::ToSql(letter.status));
   out->set_discard_reason(letter.discard_reason);
   *out->mutable_parked_at() =
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(letter.parked_at));
@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* ProjectionService::ListProjections(
       out->set_checkpoint(store::EncodeConsistencyToken(p.checkpoint));
       out->set_events_behind(p.events_behind);
       out->set_seconds_behind(p.seconds_behind);
-      out->set_state(p.state);
+      out->set_state(store::ToSql(p.state));
       if (p.last_heartbeat) {
         *out->mutable_last_heartbeat() =
             TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*p.last_heartbeat));

@@ -5,10 +5,10 @@ namespace ordo::query {
 
 ProjectorHost::ProjectorHost(const std::string& connection_string,
                              const std::vector<std::unique_ptr<store::Projection>>& projections,
-                             store::ProjectionRunnerOptions options) {
+                             store::SubscriptionRunnerOptions options) {
   for (const auto& projection : projections) {
     runners_.push_back(
-        std::make_unique<store::ProjectionRunner>(connection_string, *projection, options));
+        std::make_unique<store::SubscriptionRunner>(connection_string, *projection, options));
     runners_.back()->Start();
   }
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "store/projection/projection.h"
-#include "store/projection/projection_runner.h"
+#include "store/subscription/subscription_runner.h"
 
 namespace ordo::query {
 
@@ -17,11 +17,11 @@ class ProjectorHost {
   // `projections` must outlive the host. Starts every runner.
   ProjectorHost(const std::string& connection_string,
                 const std::vector<std::unique_ptr<store::Projection>>& projections,
-                store::ProjectionRunnerOptions options);
+                store::SubscriptionRunnerOptions options);
   ~ProjectorHost();  // stops every runner
 
  private:
-  std::vector<std::unique_ptr<store::ProjectionRunner>> runners_;
+  std::vector<std::unique_ptr<store::SubscriptionRunner>> runners_;
 };
 
 }  // namespace ordo::query

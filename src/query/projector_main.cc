@@ -18,8 +18,8 @@
 #include "common/signals.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/log_position.h"
+#include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
 
 ABSL_FLAG(std::string, database_url, "",
@@ -37,7 +37,7 @@ int Fail(absl::string_view message) {
 
 int Run(const std::string& connection_string) {
   const auto projections = ordo::query::MakeProjections();
-  ordo::store::ProjectionRunnerOptions options;
+  ordo::store::SubscriptionRunnerOptions options;
   options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   {
@@ -58,11 +58,11 @@ int Status(ordo::store::ProjectionAdmin& admin) {
   std::printf("%-20s %-11s %-22s %10s %9s %7s %s\n", "projection", "state", "checkpoint", "behind",
               "seconds", "parked", "last heartbeat");
   for (const auto& p : overview->projections) {
-    std::printf("%-20s %-11s %-22s %10lld %9.1f %7lld %s\n", p.name.c_str(), p.state.c_str(),
-                ordo::store::EncodeConsistencyToken(p.checkpoint).c_str(),
-                static_cast<long long>(p.events_behind), p.seconds_behind,
-                static_cast<long long>(p.parked),
-                p.last_heartbeat ? absl::FormatTime(*p.last_heartbeat).c_str() : "never");
+    std::printf(
+        "%-20s %-11s %-22s %10lld %9.1f %7lld %s\n", p.name.c_str(), ordo::store::ToSql(p.state),
+        ordo::store::EncodeConsistencyToken(p.checkpoint).c_str(),
+        static_cast<long long>(p.events_behind), p.seconds_behind, static_cast<long long>(p.parked),
+        p.last_heartbeat ? absl::FormatTime(*p.last_heartbeat).c_str() : "never");
     if (!p.last_error.empty()) std::printf("  last error: %s\n", p.last_error.c_str());
   }
   std::printf("oldest open transaction: %.1f s\n", overview->oldest_open_transaction_seconds);

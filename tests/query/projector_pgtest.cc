@@ -17,7 +17,7 @@
 #include "query/projectors/order_summary_projection.h"
 #include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
-#include "store/projection/projection_runner.h"
+#include "store/subscription/subscription_runner.h"
 #include "support/order_events.h"
 #include "support/tcp_proxy.h"
 #include "support/test_database.h"
@@ -35,17 +35,17 @@ class CheckedProjection final : public store::Projection {
   const std::string& name() const override { return inner_.name(); }
   std::vector<std::string> tables() const override { return inner_.tables(); }
 
-  absl::Status Apply(const std::vector<RecordedEvent>& events, pqxx::work& tx,
-                     size_t* failed_index) override {
+  store::SubscriberFilter filter() const override { return inner_.filter(); }
+
+  store::HandleResult Handle(const std::vector<RecordedEvent>& events, pqxx::work& tx) override {
     absl::MutexLock lock(&mu_);
     for (size_t i = 0; i < events.size(); ++i) {
       if (events[i].stream_id == poison_stream_ && events[i].version == poison_version_) {
         ++poison_attempts_;
-        *failed_index = i;
-        return absl::InternalError("handler failed on purpose");
+        return store::HandleResult::FailedAt(i, absl::InternalError("handler failed on purpose"));
       }
     }
-    absl::Status applied = inner_.Apply(events, tx, failed_index);
+    store::HandleResult applied = inner_.Handle(events, tx);
     if (!applied.ok()) return applied;
     if (check_order_) {
       for (const RecordedEvent& e : events) {
@@ -90,8 +90,8 @@ class CheckedProjection final : public store::Projection {
   int poison_attempts_ = 0;
 };
 
-store::ProjectionRunnerOptions FastOptions() {
-  store::ProjectionRunnerOptions options;
+store::SubscriptionRunnerOptions FastOptions() {
+  store::SubscriptionRunnerOptions options;
   options.batch_size = 100;
   options.poll_interval = absl::Milliseconds(50);
   options.max_attempts = 3;
@@ -156,7 +156,7 @@ class ProjectorTest : public ::testing::Test {
 // the oldest running transaction must not.
 TEST_F(ProjectorTest, NoSkipNoReorderWhileTransactionsCommitOutOfOrder) {
   projection_.CheckOrder();
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   for (int i = 0; i < 200; ++i) {
     Append(absl::StrCat("ns-", i), 1, "OrderCreated",
@@ -224,7 +224,7 @@ TEST_F(ProjectorTest, NoSkipNoReorderWhileTransactionsCommitOutOfOrder) {
 
 TEST_F(ProjectorTest, PoisonEventIsParkedByStreamAndReplayedAfterTheFix) {
   projection_.FailOn("poison-1", 2);
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   AppendOrder("poison-1", 3);  // versions 1..4; version 2 fails
   AppendOrder("healthy-1", 2);
@@ -277,7 +277,7 @@ TEST_F(ProjectorTest, APoisonEventInAFullBatchLosesNoEventAfterIt) {
   // while the one with the poison event fails.
   for (int i = 0; i < 40; ++i) AppendOrder(absl::StrCat("full-", i), 4);  // versions 1..5
   projection_.FailOn("full-3", 2);
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
   runner.Stop();
@@ -308,7 +308,7 @@ TEST_F(ProjectorTest, OrderCreatedV1AndV2ProjectAlike) {
                               /*schema_version=*/2);
     tx.commit();
   }
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
   runner.Stop();
@@ -328,7 +328,7 @@ TEST_F(ProjectorTest, AnUndecodablePayloadIsParkedWithTheDecodersError) {
   AppendOrder("bad-payload", 0);
   Append("bad-payload", 2, "OrderItemAdded", R"({"order_id": "bad-payload", "sku": "s"})");
   AppendOrder("good-after", 1);
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
   runner.Stop();
@@ -342,7 +342,7 @@ TEST_F(ProjectorTest, AnUndecodablePayloadIsParkedWithTheDecodersError) {
 
 TEST_F(ProjectorTest, DiscardRecordsTheReason) {
   projection_.FailOn("discard-1", 1);
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   AppendOrder("discard-1", 0);
   ASSERT_TRUE(WaitCaughtUp(absl::Seconds(30)));
@@ -354,7 +354,7 @@ TEST_F(ProjectorTest, DiscardRecordsTheReason) {
   absl::StatusOr<store::DeadLetter> discarded =
       admin.Discard(id, "test order, never real", absl::Now() + absl::Seconds(5));
   ASSERT_TRUE(discarded.ok()) << discarded.status();
-  EXPECT_EQ(discarded->status, "discarded");
+  EXPECT_EQ(discarded->status, store::DeadLetterStatus::kDiscarded);
   EXPECT_EQ(Query("SELECT discard_reason FROM dead_letters"), "test order, never real");
   EXPECT_EQ(admin.Discard(id, "again", absl::Now() + absl::Seconds(5)).status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -367,7 +367,7 @@ TEST_F(ProjectorTest, RebuildGivesIdenticalTables) {
   for (int i = 0; i < 300; ++i) AppendOrder(absl::StrCat("rb-", i), i % 7);
   Append("rb-1", 3, "OrderItemRemoved", testing::ItemRemovedPayload("rb-1", "sku-0"));
   Append("rb-2", 4, "OrderConfirmed", R"({"order_id":"rb-2"})");
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp());
   ASSERT_EQ(testing::CountReadModelMismatches(db_.url()), 0);
@@ -388,7 +388,7 @@ TEST_F(ProjectorTest, RebuildGivesIdenticalTables) {
 TEST_F(ProjectorTest, RebuildStopsAtAPoisonEventAndSaysSo) {
   AppendOrder("rbp-1", 2);
   AppendOrder("rbp-2", 2);
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp());
 
@@ -409,7 +409,7 @@ TEST_F(ProjectorTest, RebuildStopsAtAPoisonEventAndSaysSo) {
       admin.Overview(absl::Now() + absl::Seconds(5));
   ASSERT_TRUE(overview.ok());
   ASSERT_EQ(overview->projections.size(), 1u);
-  EXPECT_EQ(overview->projections[0].state, "failed");
+  EXPECT_EQ(overview->projections[0].state, store::CheckpointState::kFailed);
   EXPECT_GT(overview->projections[0].events_behind, 0);
 
   // After the fix, a new rebuild completes.
@@ -425,8 +425,8 @@ TEST_F(ProjectorTest, RebuildStopsAtAPoisonEventAndSaysSo) {
 
 TEST_F(ProjectorTest, OnlyOneRunnerAppliesAndAStandbyTakesOver) {
   CheckedProjection second_projection;
-  auto first = std::make_unique<store::ProjectionRunner>(db_.url(), projection_, FastOptions());
-  store::ProjectionRunner second(db_.url(), second_projection, FastOptions());
+  auto first = std::make_unique<store::SubscriptionRunner>(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner second(db_.url(), second_projection, FastOptions());
   first->Start();
   ASSERT_TRUE(testing::WaitUntil([&] { return first->is_active(); }, absl::Seconds(10)));
   second.Start();
@@ -444,7 +444,7 @@ TEST_F(ProjectorTest, OnlyOneRunnerAppliesAndAStandbyTakesOver) {
 
 TEST_F(ProjectorTest, ReconnectsAfterTheDatabaseWasUnreachable) {
   testing::TcpProxy proxy(db_.port());
-  store::ProjectionRunner runner(
+  store::SubscriptionRunner runner(
       absl::StrCat("host=127.0.0.1 port=", proxy.port(), " user=postgres dbname=", db_.name()),
       projection_, FastOptions());
   runner.Start();
@@ -489,7 +489,7 @@ TEST_F(ProjectorTest, RebaselineAfterARestoreKeepsNewEventsAfterTheOldOnes) {
          testing::ItemAddedPayload("restored-1", "sku-new", 2, 100));
   EXPECT_EQ(Query("SELECT tx_id > '5000000000'::xid8 FROM events WHERE version = 3"), "t");
 
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp());
   EXPECT_EQ(Query("SELECT version || ':' || item_count FROM order_summary"), "3:3");
@@ -517,7 +517,7 @@ TEST_F(ProjectorTest, OverviewShowsLagAndHeartbeat) {
   EXPECT_EQ(idle->projections[0].events_behind, 5);
   EXPECT_FALSE(idle->projections[0].last_heartbeat.has_value());
 
-  store::ProjectionRunner runner(db_.url(), projection_, FastOptions());
+  store::SubscriptionRunner runner(db_.url(), projection_, FastOptions());
   runner.Start();
   ASSERT_TRUE(WaitCaughtUp());
   absl::StatusOr<store::ProjectionsOverview> current =

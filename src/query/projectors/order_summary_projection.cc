@@ -269,15 +269,15 @@ void WriteRows(pqxx::work& tx, const Rows& rows) {
 
 }  // namespace
 
-absl::Status OrderSummaryProjection::Apply(const std::vector<RecordedEvent>& events, pqxx::work& tx,
-                                           size_t* failed_index) {
-  *failed_index = events.size();
+store::SubscriberFilter OrderSummaryProjection::filter() const {
+  return store::SubscriberFilter{{}, {kOrderStreamType}};
+}
+
+store::HandleResult OrderSummaryProjection::Handle(const std::vector<RecordedEvent>& events,
+                                                   pqxx::work& tx) {
   // Orders whose first event here is not OrderCreated (version 1) have rows to load.
   std::unordered_map<std::string, int32_t> first_version;
-  for (const RecordedEvent& e : events) {
-    if (e.stream_type == kOrderStreamType) first_version.emplace(e.stream_id, e.version);
-  }
-  if (first_version.empty()) return absl::OkStatus();
+  for (const RecordedEvent& e : events) first_version.emplace(e.stream_id, e.version);
   std::vector<std::string> to_load;
   for (const auto& [order_id, version] : first_version) {
     if (version > 1) to_load.push_back(order_id);
@@ -288,20 +288,16 @@ absl::Status OrderSummaryProjection::Apply(const std::vector<RecordedEvent>& eve
     LoadRows(tx, to_load, rows);
     return absl::OkStatus();
   });
-  if (!loaded.ok()) return loaded;
+  if (!loaded.ok()) return store::HandleResult::From(loaded);
 
   for (size_t i = 0; i < events.size(); ++i) {
-    if (events[i].stream_type != kOrderStreamType) continue;
     absl::Status applied = ApplyEvent(events[i], rows);
-    if (!applied.ok()) {
-      *failed_index = i;
-      return applied;
-    }
+    if (!applied.ok()) return store::HandleResult::FailedAt(i, applied);
   }
-  return store::GuardPq("write order_summary", [&]() -> absl::Status {
+  return store::HandleResult::From(store::GuardPq("write order_summary", [&]() -> absl::Status {
     WriteRows(tx, rows);
     return absl::OkStatus();
-  });
+  }));
 }
 
 }  // namespace ordo::query

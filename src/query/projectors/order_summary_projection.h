@@ -17,8 +17,9 @@ class OrderSummaryProjection final : public store::Projection {
  public:
   const std::string& name() const override { return name_; }
   std::vector<std::string> tables() const override { return {"order_summary", "order_lines"}; }
-  absl::Status Apply(const std::vector<store::RecordedEvent>& events, pqxx::work& tx,
-                     size_t* failed_index) override;
+  store::SubscriberFilter filter() const override;
+  store::HandleResult Handle(const std::vector<store::RecordedEvent>& events,
+                             pqxx::work& tx) override;
 
  private:
   const std::string name_ = kOrderSummaryProjection;

@@ -105,18 +105,17 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
 
 }  // namespace
 
-absl::Status StockLevelsProjection::Apply(const std::vector<RecordedEvent>& events, pqxx::work& tx,
-                                          size_t* failed_index) {
-  *failed_index = events.size();
+store::SubscriberFilter StockLevelsProjection::filter() const {
+  return store::SubscriberFilter{{}, {events::kInventoryStreamType}};
+}
+
+store::HandleResult StockLevelsProjection::Handle(const std::vector<RecordedEvent>& events,
+                                                  pqxx::work& tx) {
   // The SKUs of this batch whose stream began before it have rows to load. The SKU is the
   // stream id without its prefix (events::InventoryStreamId).
   const std::string prefix = events::InventoryStreamId("");
   std::unordered_map<std::string, int32_t> first_version;
-  for (const RecordedEvent& e : events) {
-    if (e.stream_type == events::kInventoryStreamType)
-      first_version.emplace(e.stream_id, e.version);
-  }
-  if (first_version.empty()) return absl::OkStatus();
+  for (const RecordedEvent& e : events) first_version.emplace(e.stream_id, e.version);
   std::vector<std::string> to_load;
   for (const auto& [stream_id, version] : first_version) {
     if (version > 1 && stream_id.rfind(prefix, 0) == 0) {
@@ -124,7 +123,7 @@ absl::Status StockLevelsProjection::Apply(const std::vector<RecordedEvent>& even
     }
   }
   Rows rows;
-  ORDO_RETURN_IF_ERROR(store::GuardPq("load stock_levels", [&]() -> absl::Status {
+  absl::Status loaded = store::GuardPq("load stock_levels", [&]() -> absl::Status {
     tx.conn().prepare(kLoad, kLoadSql);
     tx.conn().prepare(kWrite, kWriteSql);
     if (to_load.empty()) return absl::OkStatus();
@@ -136,12 +135,11 @@ absl::Status StockLevelsProjection::Apply(const std::vector<RecordedEvent>& even
       row.version = r[3].as<int32_t>();
     }
     return absl::OkStatus();
-  }));
+  });
+  if (!loaded.ok()) return store::HandleResult::From(loaded);
   for (size_t i = 0; i < events.size(); ++i) {
-    if (events[i].stream_type != events::kInventoryStreamType) continue;
     if (absl::Status applied = ApplyEvent(events[i], rows); !applied.ok()) {
-      *failed_index = i;
-      return applied;
+      return store::HandleResult::FailedAt(i, applied);
     }
   }
   std::vector<std::string> skus;
@@ -154,12 +152,12 @@ absl::Status StockLevelsProjection::Apply(const std::vector<RecordedEvent>& even
     versions.push_back(row.version);
     updated.push_back(row.updated_us);
   }
-  return store::GuardPq("write stock_levels", [&]() -> absl::Status {
+  return store::HandleResult::From(store::GuardPq("write stock_levels", [&]() -> absl::Status {
     tx.exec_prepared(kWrite, store::TextArrayLiteral(skus), store::IntArrayLiteral(on_hand),
                      store::IntArrayLiteral(reserved), store::IntArrayLiteral(versions),
                      store::IntArrayLiteral(updated));
     return absl::OkStatus();
-  });
+  }));
 }
 
 }  // namespace ordo::query

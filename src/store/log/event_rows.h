@@ -15,6 +15,9 @@ namespace ordo::store {
   "event_type, schema_version, payload::text, metadata::text, "               \
   "(extract(epoch FROM recorded_at) * 1000000)::bigint"
 
+// How many columns ORDO_EVENT_COLUMNS selects: a query may add its own after them.
+inline constexpr int kEventColumnCount = 11;
+
 RecordedEvent EventFromRow(const pqxx::row& row);
 
 }  // namespace ordo::store

@@ -36,32 +36,6 @@ SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::float8
  WHERE pid <> pg_backend_pid() AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL)
 )sql";
 
-#define ORDO_DEAD_LETTER_COLUMNS                                                       \
-  "id, projection, global_position, stream_id, version, event_type, error, attempts, " \
-  "status, coalesce(discard_reason, ''), (extract(epoch FROM parked_at) * 1000000)::bigint"
-
-DeadLetter DeadLetterFromRow(const pqxx::row& row) {
-  DeadLetter letter;
-  letter.id = row[0].as<int64_t>();
-  letter.projection = row[1].as<std::string>();
-  letter.global_position = row[2].as<int64_t>();
-  letter.stream_id = row[3].as<std::string>();
-  letter.version = row[4].as<int32_t>();
-  letter.event_type = row[5].as<std::string>();
-  letter.error = row[6].as<std::string>();
-  letter.attempts = row[7].as<int32_t>();
-  letter.status = row[8].as<std::string>();
-  letter.discard_reason = row[9].as<std::string>();
-  letter.parked_at = absl::FromUnixMicros(row[10].as<int64_t>());
-  return letter;
-}
-
-std::vector<DeadLetter> DeadLettersFrom(const pqxx::result& rows) {
-  std::vector<DeadLetter> letters;
-  for (const pqxx::row& row : rows) letters.push_back(DeadLetterFromRow(row));
-  return letters;
-}
-
 }  // namespace
 
 absl::StatusOr<ProjectionsOverview> ProjectionAdmin::Overview(absl::Time deadline) {
@@ -73,7 +47,8 @@ absl::StatusOr<ProjectionsOverview> ProjectionAdmin::Overview(absl::Time deadlin
       ProjectionStatus& p = overview.projections.emplace_back();
       p.name = row[0].as<std::string>();
       p.checkpoint = LogPosition{row[1].as<uint64_t>(), row[2].as<int64_t>()};
-      p.state = row[3].as<std::string>();
+      p.state =
+          CheckpointStateFromSql(row[3].as<std::string>()).value_or(CheckpointState::kRunning);
       p.last_error = row[4].as<std::string>();
       if (!row[5].is_null()) p.last_heartbeat = absl::FromUnixMicros(row[5].as<int64_t>());
       p.events_behind = row[6].as<int64_t>();
@@ -90,11 +65,7 @@ absl::StatusOr<std::vector<DeadLetter>> ProjectionAdmin::ListDeadLetters(
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("list dead letters", [&]() -> absl::StatusOr<std::vector<DeadLetter>> {
     pqxx::nontransaction tx(*connection);
-    return DeadLettersFrom(tx.exec_params("SELECT " ORDO_DEAD_LETTER_COLUMNS " FROM dead_letters"
-                                          " WHERE ($1 = '' OR projection = $1)"
-                                          "   AND ($2 OR status IN ('parked', 'replay_requested'))"
-                                          " ORDER BY id",
-                                          projection, include_resolved));
+    return dead_letter_store::List(tx, projection, include_resolved);
   });
 }
 
@@ -103,20 +74,9 @@ absl::StatusOr<std::vector<DeadLetter>> ProjectionAdmin::RequestReplay(int64_t i
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("replay dead letter", [&]() -> absl::StatusOr<std::vector<DeadLetter>> {
     pqxx::work tx(*connection);
-    pqxx::result found =
-        tx.exec_params("SELECT projection, stream_id, status FROM dead_letters WHERE id = $1", id);
-    if (found.empty()) return absl::NotFoundError(absl::StrCat("dead letter ", id, " not found"));
-    const std::string status = found[0][2].as<std::string>();
-    if (status != "parked" && status != "replay_requested") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("dead letter ", id, " is ", status, ", not parked"));
-    }
-    std::vector<DeadLetter> letters = DeadLettersFrom(tx.exec_params(
-        "UPDATE dead_letters SET status = 'replay_requested'"
-        " WHERE projection = $1 AND stream_id = $2 AND status IN ('parked', 'replay_requested')"
-        " RETURNING " ORDO_DEAD_LETTER_COLUMNS,
-        found[0][0].as<std::string>(), found[0][1].as<std::string>()));
-    tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
+    ORDO_ASSIGN_OR_RETURN(std::vector<DeadLetter> letters,
+                          dead_letter_store::RequestReplay(tx, id));
+    tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));  // wakes the runner
     tx.commit();
     return letters;
   });
@@ -128,21 +88,9 @@ absl::StatusOr<DeadLetter> ProjectionAdmin::Discard(int64_t id, const std::strin
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("discard dead letter", [&]() -> absl::StatusOr<DeadLetter> {
     pqxx::work tx(*connection);
-    pqxx::result rows = tx.exec_params(
-        "UPDATE dead_letters SET status = 'discarded', discard_reason = $2, resolved_at = now()"
-        " WHERE id = $1 AND status IN ('parked', 'replay_requested')"
-        " RETURNING " ORDO_DEAD_LETTER_COLUMNS,
-        id, reason);
-    if (rows.empty()) {
-      pqxx::result exists = tx.exec_params("SELECT status FROM dead_letters WHERE id = $1", id);
-      if (exists.empty()) {
-        return absl::NotFoundError(absl::StrCat("dead letter ", id, " not found"));
-      }
-      return absl::FailedPreconditionError(
-          absl::StrCat("dead letter ", id, " is ", exists[0][0].as<std::string>(), ", not parked"));
-    }
+    ORDO_ASSIGN_OR_RETURN(DeadLetter letter, dead_letter_store::Discard(tx, id, reason));
     tx.commit();
-    return DeadLetterFromRow(rows[0]);
+    return letter;
   });
 }
 
@@ -154,16 +102,8 @@ absl::Status ProjectionAdmin::ResetForRebuild(const std::string& name,
     pqxx::work tx(*connection);
     // The table names come from the projection's code, never from a request.
     if (!tables.empty()) tx.exec(absl::StrCat("TRUNCATE ", absl::StrJoin(tables, ", ")));
-    tx.exec_params(
-        "INSERT INTO projection_checkpoints (name, state) VALUES ($1, 'rebuilding')"
-        " ON CONFLICT (name) DO UPDATE SET tx_id = '0', global_position = 0,"
-        "   state = 'rebuilding', last_error = NULL, updated_at = now()",
-        name);
-    tx.exec_params(
-        "UPDATE dead_letters SET status = 'discarded', discard_reason = 'superseded by rebuild',"
-        "   resolved_at = now()"
-        " WHERE projection = $1 AND status IN ('parked', 'replay_requested')",
-        name);
+    checkpoint_store::ResetForRebuild(tx, name);
+    dead_letter_store::DiscardAllOpen(tx, name, "superseded by rebuild");
     tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
     tx.commit();
     return absl::OkStatus();
@@ -174,15 +114,9 @@ absl::StatusOr<LogPosition> ProjectionAdmin::Checkpoint(const std::string& name,
                                                         absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("checkpoint", [&]() -> absl::StatusOr<LogPosition> {
-    connection->prepare(
-        "ordo_checkpoint_of",
-        "SELECT tx_id, global_position FROM projection_checkpoints WHERE name = $1");
     pqxx::nontransaction tx(*connection);
-    pqxx::result rows = tx.exec_prepared("ordo_checkpoint_of", name);
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("projection ", name, " has not started yet"));
-    }
-    return LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()};
+    ORDO_ASSIGN_OR_RETURN(store::Checkpoint checkpoint, checkpoint_store::Read(tx, name));
+    return checkpoint.position;
   });
 }
 

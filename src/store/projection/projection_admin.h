@@ -10,15 +10,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/log_position.h"
+#include "store/pg/connection_pool.h"
+#include "store/subscription/checkpoint_store.h"
+#include "store/subscription/dead_letter_store.h"
 
 namespace ordo::store {
 
 struct ProjectionStatus {
   std::string name;
   LogPosition checkpoint;
-  std::string state;  // running | rebuilding | failed
+  CheckpointState state = CheckpointState::kRunning;
   std::string last_error;
   int64_t events_behind = 0;
   double seconds_behind = 0;  // age of the oldest event not yet applied
@@ -30,20 +32,6 @@ struct ProjectionsOverview {
   std::vector<ProjectionStatus> projections;
   // Age of the oldest open transaction in the cluster: it holds every projection back.
   double oldest_open_transaction_seconds = 0;
-};
-
-struct DeadLetter {
-  int64_t id = 0;
-  std::string projection;
-  int64_t global_position = 0;
-  std::string stream_id;
-  int32_t version = 0;
-  std::string event_type;
-  std::string error;
-  int32_t attempts = 0;
-  std::string status;  // parked | replay_requested | replayed | discarded
-  std::string discard_reason;
-  absl::Time parked_at;
 };
 
 class ProjectionAdmin {

@@ -4,6 +4,7 @@
 #include <pqxx/result>
 
 #include "store/log/event_rows.h"
+#include "store/pg/sql_array.h"
 
 namespace ordo::store {
 namespace {
@@ -19,17 +20,62 @@ constexpr char kReadTailSql[] = "SELECT " ORDO_EVENT_COLUMNS
                                 " ORDER BY tx_id, global_position"
                                 " LIMIT $3::int";
 
+// The same rule with a filter ($4 event types, $5 stream types; empty: all): the rows it
+// looks at are the same, only those that pass leave the database, plus the last one looked
+// at (with `wanted` false and no payload) so the checkpoint can move past filtered ones.
+// The columns are ORDO_EVENT_COLUMNS' in their order, then `wanted`.
+constexpr char kReadFilteredTail[] = "ordo_read_filtered_tail";
+constexpr char kReadFilteredTailSql[] = R"sql(
+WITH scanned AS (
+  SELECT global_position, tx_id, stream_id, stream_type, version, event_id, event_type,
+         schema_version, payload, metadata, recorded_at,
+         (cardinality($4::text[]) = 0 OR event_type = ANY($4::text[]))
+           AND (cardinality($5::text[]) = 0 OR stream_type = ANY($5::text[])) AS wanted
+    FROM events
+   WHERE (tx_id, global_position) > ($1::xid8, $2::bigint)
+     AND tx_id < ordo_visible_tx_floor()
+   ORDER BY tx_id, global_position
+   LIMIT $3::int),
+numbered AS (
+  SELECT *, row_number() OVER (ORDER BY tx_id DESC, global_position DESC) = 1 AS last,
+         count(*) OVER () AS scanned
+    FROM scanned)
+SELECT global_position, tx_id, stream_id, stream_type, version, event_id::text, event_type,
+       schema_version, CASE WHEN wanted THEN payload::text END,
+       CASE WHEN wanted THEN metadata::text END,
+       (extract(epoch FROM recorded_at) * 1000000)::bigint, wanted, scanned
+  FROM numbered
+ WHERE wanted OR last
+ ORDER BY tx_id, global_position
+)sql";
+
 }  // namespace
 
-std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPosition& after,
-                                    int limit) {
-  tx.conn().prepare(kReadTail, kReadTailSql);
+TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int limit,
+                   const SubscriberFilter& filter) {
+  TailBatch batch;
+  batch.scanned_to = after;
+  if (filter.event_types.empty() && filter.stream_types.empty()) {
+    tx.conn().prepare(kReadTail, kReadTailSql);
+    pqxx::result rows =
+        tx.exec_prepared(kReadTail, std::to_string(after.tx_id), after.global_position, limit);
+    batch.events.reserve(rows.size());
+    for (const pqxx::row& row : rows) batch.events.push_back(EventFromRow(row));
+    batch.scanned = batch.events.size();
+    if (!batch.events.empty()) batch.scanned_to = batch.events.back().position;
+    return batch;
+  }
+  tx.conn().prepare(kReadFilteredTail, kReadFilteredTailSql);
   pqxx::result rows =
-      tx.exec_prepared(kReadTail, std::to_string(after.tx_id), after.global_position, limit);
-  std::vector<RecordedEvent> events;
-  events.reserve(rows.size());
-  for (const pqxx::row& row : rows) events.push_back(EventFromRow(row));
-  return events;
+      tx.exec_prepared(kReadFilteredTail, std::to_string(after.tx_id), after.global_position, limit,
+                       TextArrayLiteral(filter.event_types), TextArrayLiteral(filter.stream_types));
+  batch.events.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    batch.scanned = row[kEventColumnCount + 1].as<size_t>();
+    batch.scanned_to = LogPosition{row[1].as<uint64_t>(), row[0].as<int64_t>()};
+    if (row[kEventColumnCount].as<bool>()) batch.events.push_back(EventFromRow(row));
+  }
+  return batch;
 }
 
 }  // namespace ordo::store

@@ -9,6 +9,7 @@
 
 #include "store/log/log_position.h"
 #include "store/log/recorded_event.h"
+#include "store/subscription/subscriber.h"
 
 namespace ordo::store {
 
@@ -21,10 +22,19 @@ namespace ordo::store {
 inline constexpr char kTailSessionSql[] =
     "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off";
 
-// Up to `limit` events after `after`, in (tx_id, global_position) order, all from
-// transactions that have ended.
-std::vector<RecordedEvent> ReadTail(pqxx::transaction_base& tx, const LogPosition& after,
-                                    int limit);
+// What one read of the tail found: the events that pass the filter, and how far it looked.
+struct TailBatch {
+  std::vector<RecordedEvent> events;
+  size_t scanned = 0;      // events looked at, filtered out ones included
+  LogPosition scanned_to;  // the last of them; `after` when none
+};
+
+// Looks at up to `limit` events after `after`, in (tx_id, global_position) order, all from
+// transactions that have ended, and returns those that pass `filter` (in the SQL: events
+// filtered out never leave the database). A subscriber has seen everything up to
+// scanned_to.
+TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int limit,
+                   const SubscriberFilter& filter = {});
 
 }  // namespace ordo::store
 

@@ -1,0 +1,111 @@
+// The subscriber checkpoint rows.
+#include "store/subscription/checkpoint_store.h"
+
+#include <pqxx/result>
+
+#include "absl/strings/str_cat.h"
+
+namespace ordo::store {
+namespace {
+
+constexpr char kEnsureSql[] =
+    "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING";
+
+constexpr char kRead[] = "ordo_read_checkpoint";
+constexpr char kReadSql[] =
+    "SELECT tx_id, global_position, state FROM projection_checkpoints WHERE name = $1";
+
+constexpr char kAdvance[] = "ordo_advance_checkpoint";
+constexpr char kAdvanceSql[] =
+    "UPDATE projection_checkpoints"
+    "   SET tx_id = $2::xid8, global_position = $3, heartbeat_at = now(), updated_at = now()"
+    " WHERE name = $1 AND tx_id = $4::xid8 AND global_position = $5";
+
+constexpr char kHeartbeat[] = "ordo_checkpoint_heartbeat";
+constexpr char kHeartbeatSql[] =
+    "UPDATE projection_checkpoints SET heartbeat_at = now() WHERE name = $1";
+
+constexpr char kFinishRebuildSql[] =
+    "UPDATE projection_checkpoints SET state = 'running', updated_at = now()"
+    " WHERE name = $1 AND state = 'rebuilding'";
+
+constexpr char kFailSql[] =
+    "UPDATE projection_checkpoints SET state = 'failed', last_error = $2, updated_at = now()"
+    " WHERE name = $1";
+
+constexpr char kResetSql[] =
+    "INSERT INTO projection_checkpoints AS c (name, state) VALUES ($1, 'rebuilding')"
+    " ON CONFLICT (name) DO UPDATE"
+    "   SET tx_id = '0', global_position = 0, state = 'rebuilding', last_error = NULL,"
+    "       updated_at = now()";
+
+}  // namespace
+
+const char* ToSql(CheckpointState state) {
+  switch (state) {
+    case CheckpointState::kRunning:
+      return "running";
+    case CheckpointState::kRebuilding:
+      return "rebuilding";
+    case CheckpointState::kFailed:
+      return "failed";
+  }
+  return "running";
+}
+
+std::optional<CheckpointState> CheckpointStateFromSql(const std::string& text) {
+  for (CheckpointState state :
+       {CheckpointState::kRunning, CheckpointState::kRebuilding, CheckpointState::kFailed}) {
+    if (text == ToSql(state)) return state;
+  }
+  return std::nullopt;
+}
+
+namespace checkpoint_store {
+
+void Ensure(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(kEnsureSql, name);
+}
+
+absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& name) {
+  tx.conn().prepare(kRead, kReadSql);
+  pqxx::result rows = tx.exec_prepared(kRead, name);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("subscriber ", name, " has not started yet"));
+  }
+  std::optional<CheckpointState> state = CheckpointStateFromSql(rows[0][2].as<std::string>());
+  if (!state) return absl::DataLossError(absl::StrCat("subscriber ", name, ": unknown state"));
+  return Checkpoint{LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()}, *state};
+}
+
+absl::Status Advance(pqxx::transaction_base& tx, const std::string& name, const LogPosition& from,
+                     const LogPosition& to) {
+  tx.conn().prepare(kAdvance, kAdvanceSql);
+  pqxx::result moved =
+      tx.exec_prepared(kAdvance, name, std::to_string(to.tx_id), to.global_position,
+                       std::to_string(from.tx_id), from.global_position);
+  if (moved.affected_rows() != 1) {
+    return absl::AbortedError(absl::StrCat("checkpoint of ", name, " moved by another runner"));
+  }
+  return absl::OkStatus();
+}
+
+void Heartbeat(pqxx::transaction_base& tx, const std::string& name) {
+  tx.conn().prepare(kHeartbeat, kHeartbeatSql);
+  tx.exec_prepared(kHeartbeat, name);
+}
+
+void FinishRebuild(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(kFinishRebuildSql, name);
+}
+
+void Fail(pqxx::transaction_base& tx, const std::string& name, const std::string& error) {
+  tx.exec_params(kFailSql, name, error);
+}
+
+void ResetForRebuild(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(kResetSql, name);
+}
+
+}  // namespace checkpoint_store
+}  // namespace ordo::store

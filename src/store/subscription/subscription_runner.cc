@@ -1,0 +1,285 @@
+// Runs one subscriber: lease, gap-free filtered batches with compare-and-set checkpoints,
+// wake-ups, retry and park by stream, replays, heartbeat.
+#include "store/subscription/subscription_runner.h"
+
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "store/pg/pg_status.h"
+#include "store/subscription/dead_letter_store.h"
+#include "store/subscription/event_tail.h"
+
+namespace ordo::store {
+namespace {
+
+constexpr absl::Duration kHeartbeatEvery = absl::Seconds(1);
+
+std::string Describe(const RecordedEvent& e) {
+  return absl::StrCat(e.stream_id, "@", e.version, " ", e.event_type, " (position ",
+                      e.position.global_position, ")");
+}
+
+std::vector<int64_t> PositionsOf(const std::vector<RecordedEvent>& events) {
+  std::vector<int64_t> positions;
+  positions.reserve(events.size());
+  for (const RecordedEvent& e : events) positions.push_back(e.position.global_position);
+  return positions;
+}
+
+RetryOptions RetryOptionsFrom(const SubscriptionRunnerOptions& options) {
+  return RetryOptions{options.batch_size, options.max_attempts, options.initial_backoff,
+                      options.max_backoff};
+}
+
+}  // namespace
+
+SubscriptionRunner::SubscriptionRunner(std::string connection_string, Subscriber& subscriber,
+                                       SubscriptionRunnerOptions options)
+    : connection_string_(std::move(connection_string)),
+      subscriber_(subscriber),
+      filter_(subscriber.filter()),
+      options_(options),
+      retry_(RetryOptionsFrom(options)) {}
+
+SubscriptionRunner::~SubscriptionRunner() { Stop(); }
+
+void SubscriptionRunner::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SubscriptionRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+bool SubscriptionRunner::WaitForStop(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
+  return stopping_;
+}
+
+void SubscriptionRunner::Log(const std::string& message) const {
+  LogLine(absl::StrCat("subscriber ", subscriber_.name(), ": ", message));
+}
+
+void SubscriptionRunner::Run() {
+  std::string last_error;
+  for (;;) {
+    absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
+        LeaderLease::TryAcquire(connection_string_, subscriber_.name());
+    if (lease.ok() && *lease != nullptr) {
+      absl::Status led = GuardPq(subscriber_.name(), [&]() -> absl::Status {
+        Lead(**lease);
+        return absl::OkStatus();
+      });
+      if (!led.ok()) lease = led;
+    }
+    if (active_.exchange(false)) Log("standing by");
+    if (!lease.ok() && lease.status().ToString() != last_error) {
+      last_error = lease.status().ToString();
+      Log(absl::StrCat(lease.status().message(), "; retrying"));
+    }
+    if (WaitForStop(options_.standby_retry)) return;
+  }
+}
+
+void SubscriptionRunner::Lead(LeaderLease& lease) {
+  pqxx::connection connection(connection_string_);
+  {
+    pqxx::nontransaction tx(connection);
+    // The subscriber's effects and its checkpoint commit together, and the log is durable:
+    // a crash can only lose the newest batches whole, which are then handled again. So
+    // these commits need not wait for the WAL flush.
+    tx.exec(absl::StrCat("SET synchronous_commit = off; ", kTailSessionSql));
+    checkpoint_store::Ensure(tx, subscriber_.name());
+  }
+  TailPrefetch prefetch(connection_string_, filter_);
+  active_ = true;
+  Log("active");
+  retry_.Reset();
+  last_seen_ = LogPosition{};
+  next_replay_check_ = absl::InfinitePast();
+
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    if (!lease.CheckHeld().ok()) return;
+    if (absl::Now() >= next_replay_check_) {
+      next_replay_check_ = absl::Now() + options_.poll_interval;
+      absl::Status replayed = ProcessReplays(connection);
+      if (absl::IsUnavailable(replayed)) return;
+      if (!replayed.ok()) Log(std::string(replayed.message()));
+    }
+    absl::StatusOr<bool> progressed = Step(connection, prefetch);
+    if (absl::IsUnavailable(progressed.status())) return;  // reconnect from standby
+    if (!progressed.ok()) {
+      Log(std::string(progressed.status().message()));
+      if (WaitForStop(options_.initial_backoff)) return;
+      continue;
+    }
+    if (*progressed) continue;
+    lease.AwaitWakeup(options_.poll_interval);
+  }
+}
+
+absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
+                                              TailPrefetch& prefetch) {
+  const std::string& name = subscriber_.name();
+  Checkpoint checkpoint;
+  TailBatch batch;
+  HandleResult handled = HandleResult::Ok();
+  absl::StatusOr<bool> stepped = GuardPq("batch", [&]() -> absl::StatusOr<bool> {
+    pqxx::work tx(connection);
+    ORDO_ASSIGN_OR_RETURN(checkpoint, checkpoint_store::Read(tx, name));
+    if (checkpoint.position < last_seen_) {
+      // Reset by a rebuild: what was parked or failing before no longer holds.
+      next_replay_check_ = absl::InfinitePast();
+      retry_.Reset();
+    }
+    last_seen_ = checkpoint.position;
+    const bool heartbeat_due = absl::Now() >= next_heartbeat_;
+    const int limit = retry_.next_limit();
+    if (checkpoint.state != CheckpointState::kFailed) {
+      std::optional<TailBatch> prefetched = prefetch.Take(checkpoint.position, limit);
+      batch =
+          prefetched ? *std::move(prefetched) : ReadTail(tx, checkpoint.position, limit, filter_);
+      // A full batch: more are likely waiting (a catch-up), so read the next batch while
+      // this one is handled. It is used only if this batch commits as read.
+      if (limit == options_.batch_size && batch.scanned == static_cast<size_t>(limit)) {
+        prefetch.Start(batch.scanned_to, limit);
+      }
+    }
+    if (batch.scanned == 0) {
+      if (checkpoint.state == CheckpointState::kRebuilding) {
+        checkpoint_store::FinishRebuild(tx, name);
+      }
+      if (heartbeat_due) {
+        checkpoint_store::Heartbeat(tx, name);
+        next_heartbeat_ = absl::Now() + kHeartbeatEvery;
+      }
+      tx.commit();
+      return false;
+    }
+
+    // Events of parked streams are parked behind their stream's first parked event.
+    std::vector<RecordedEvent> applicable;
+    std::vector<size_t> index_in_batch;
+    std::vector<const RecordedEvent*> parked_behind;
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+      if (parked_streams_.count(batch.events[i].stream_id) != 0) {
+        parked_behind.push_back(&batch.events[i]);
+      } else {
+        applicable.push_back(batch.events[i]);
+        index_in_batch.push_back(i);
+      }
+    }
+    if (!applicable.empty()) handled = subscriber_.Handle(applicable, tx);
+    if (!handled.ok()) {
+      if (handled.failed_index && *handled.failed_index < applicable.size()) {
+        handled.failed_index = index_in_batch[*handled.failed_index];
+      } else {
+        handled.failed_index.reset();
+      }
+      return true;  // `tx` rolls back; handled below, outside it
+    }
+    for (const RecordedEvent* e : parked_behind) {
+      dead_letter_store::Park(tx, name, *e,
+                              "parked behind an earlier parked event of the same stream", 0);
+    }
+    ORDO_RETURN_IF_ERROR(
+        checkpoint_store::Advance(tx, name, checkpoint.position, batch.scanned_to));
+    tx.commit();
+    last_seen_ = batch.scanned_to;
+    next_heartbeat_ = absl::Now() + kHeartbeatEvery;
+    retry_.OnCommitted(PositionsOf(batch.events));
+    // A short batch drained the tail: anything committed since has sent a notification.
+    return batch.scanned >= static_cast<size_t>(limit);
+  });
+  if (!stepped.ok() || handled.ok()) return stepped;
+  ORDO_RETURN_IF_ERROR(HandleFailure(connection, checkpoint, batch.events, handled));
+  return true;
+}
+
+absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
+                                               const Checkpoint& checkpoint,
+                                               const std::vector<RecordedEvent>& events,
+                                               const HandleResult& result) {
+  // The database, not the event: retry the batch once it is back.
+  if (absl::IsUnavailable(result.status)) return result.status;
+  const RetryDecision decision = retry_.OnFailure(PositionsOf(events), result.failed_index);
+  switch (decision.action) {
+    case RetryDecision::Action::kNarrow:
+      return absl::OkStatus();
+    case RetryDecision::Action::kRetry:
+      WaitForStop(decision.backoff);
+      return absl::OkStatus();
+    case RetryDecision::Action::kPark:
+      break;
+  }
+  const RecordedEvent& poison = events[decision.index];
+  const std::string message = absl::StrCat(Describe(poison), ": ", result.status.message());
+  const std::string& name = subscriber_.name();
+  return GuardPq("park", [&]() -> absl::Status {
+    pqxx::work tx(connection);
+    if (checkpoint.state == CheckpointState::kRebuilding) {
+      checkpoint_store::Fail(tx, name, absl::StrCat("rebuild stopped at ", message));
+      tx.commit();
+      Log(absl::StrCat("rebuild stopped at ", message));
+      return absl::OkStatus();
+    }
+    dead_letter_store::Park(tx, name, poison, message, decision.attempts);
+    ORDO_RETURN_IF_ERROR(checkpoint_store::Advance(tx, name, checkpoint.position, poison.position));
+    tx.commit();
+    parked_streams_.insert(poison.stream_id);
+    last_seen_ = poison.position;
+    Log(absl::StrCat("parked ", message, " after ", decision.attempts, " attempts"));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SubscriptionRunner::ProcessReplays(pqxx::connection& connection) {
+  const std::string& name = subscriber_.name();
+  std::vector<StreamReplay> replays;
+  ORDO_RETURN_IF_ERROR(GuardPq("replay", [&]() -> absl::Status {
+    pqxx::nontransaction tx(connection);
+    parked_streams_ = dead_letter_store::OpenStreams(tx, name);
+    replays = dead_letter_store::RequestedReplays(tx, name);
+    return absl::OkStatus();
+  }));
+  for (const StreamReplay& replay : replays) {
+    ORDO_RETURN_IF_ERROR(GuardPq("replay", [&]() -> absl::Status {
+      HandleResult handled = HandleResult::Ok();
+      {
+        pqxx::work tx(connection);
+        handled = subscriber_.Handle(replay.events, tx);
+        if (handled.ok()) {
+          dead_letter_store::MarkReplayed(tx, replay.ids);
+          tx.commit();
+          parked_streams_.erase(replay.stream_id);
+          Log(absl::StrCat("replayed ", replay.events.size(), " parked events of stream ",
+                           replay.stream_id));
+          return absl::OkStatus();
+        }
+      }
+      pqxx::work tx(connection);
+      dead_letter_store::MarkReplayFailed(
+          tx, replay.ids, absl::StrCat("replay failed: ", handled.status.message()));
+      tx.commit();
+      Log(absl::StrCat("replay of stream ", replay.stream_id,
+                       " failed: ", handled.status.message()));
+      return absl::OkStatus();
+    }));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ordo::store

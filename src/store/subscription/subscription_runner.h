@@ -1,0 +1,91 @@
+// Runs one subscriber (DESIGN §4, §5, §10): wins its leader lease so only one runner across
+// all processes handles it (a standby takes over when the holder's session ends), then
+// tails the log through the subscriber's filter in batches, each one transaction that
+// hands the events to the subscriber and moves the checkpoint by compare-and-set. Wakes on
+// LISTEN with a poll as safety net; beats a heartbeat. A failing event is retried and then
+// parked by stream (RetryPolicy, dead_letter_store); replays requested by operators go
+// through the same checkpointed path. While the checkpoint is being rebuilt, an event that
+// cannot be handled stops the subscriber in state failed.
+// Owns one thread and three connections (lease, batches, read-ahead); the subscriber must
+// outlive the runner.
+#ifndef ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
+#define ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
+
+#include <atomic>
+#include <pqxx/connection>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "store/log/log_position.h"
+#include "store/subscription/checkpoint_store.h"
+#include "store/subscription/leader_lease.h"
+#include "store/subscription/retry_policy.h"
+#include "store/subscription/subscriber.h"
+#include "store/subscription/tail_prefetch.h"
+
+namespace ordo::store {
+
+struct SubscriptionRunnerOptions {
+  int batch_size = 1000;
+  absl::Duration poll_interval = absl::Milliseconds(500);
+  // Attempts at one event before it is parked.
+  int max_attempts = 5;
+  absl::Duration initial_backoff = absl::Milliseconds(20);
+  absl::Duration max_backoff = absl::Seconds(2);
+  // How often a standby tries to take the lease.
+  absl::Duration standby_retry = absl::Seconds(1);
+};
+
+class SubscriptionRunner {
+ public:
+  SubscriptionRunner(std::string connection_string, Subscriber& subscriber,
+                     SubscriptionRunnerOptions options = {});
+  ~SubscriptionRunner();  // stops and joins
+  SubscriptionRunner(const SubscriptionRunner&) = delete;
+  SubscriptionRunner& operator=(const SubscriptionRunner&) = delete;
+
+  void Start();
+  void Stop();
+
+  // True while this runner holds the subscriber's lease.
+  bool is_active() const { return active_; }
+
+ private:
+  void Run();
+  // Handles the log while `lease` is held; returns when it is lost or on Stop().
+  void Lead(LeaderLease& lease);
+  // One batch; true when another should follow at once (a full batch, or a failure being
+  // narrowed down), false when the tail is drained (wait for a notification or the poll).
+  absl::StatusOr<bool> Step(pqxx::connection& connection, TailPrefetch& prefetch);
+  // After a failed batch: narrow, back off, or park (or fail a rebuild).
+  absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,
+                             const std::vector<RecordedEvent>& events, const HandleResult& result);
+  absl::Status ProcessReplays(pqxx::connection& connection);
+  bool WaitForStop(absl::Duration timeout);
+  void Log(const std::string& message) const;
+
+  const std::string connection_string_;
+  Subscriber& subscriber_;
+  const SubscriberFilter filter_;
+  const SubscriptionRunnerOptions options_;
+
+  // Runner-thread state.
+  RetryPolicy retry_;
+  std::set<std::string> parked_streams_;
+  LogPosition last_seen_;
+  absl::Time next_replay_check_ = absl::InfinitePast();
+  absl::Time next_heartbeat_ = absl::InfinitePast();
+
+  std::atomic<bool> active_{false};
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
