@@ -2,7 +2,9 @@
 // one kind (--mode) outstanding for --duration (optionally capped at --rate calls/s) and
 // prints one line: calls/s, latency p50/p99/p99.9, errors and the share that ended ABORTED.
 //   modes: create_order, add_item (random order of a pool), add_item_hot (--hot_orders
-//   orders), get_order (random order of a pool, no token), list_orders (newest 50)
+//   orders), get_order (random order of a pool, no token), list_orders (newest 50),
+//   reserve_stock (ReserveStock of 1 unit for a new order each call, on a random one of
+//   --skus SKUs that first receive plenty of stock)
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -19,17 +21,19 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "ordo/v1/command_service.grpc.pb.h"
+#include "ordo/v1/inventory_command_service.grpc.pb.h"
 #include "ordo/v1/query_service.grpc.pb.h"
 
 ABSL_FLAG(std::string, command_target, "127.0.0.1:50051", "ordo-command address");
 ABSL_FLAG(std::string, query_target, "127.0.0.1:50052", "ordo-query address");
 ABSL_FLAG(std::string, mode, "add_item",
-          "create_order | add_item | add_item_hot | get_order | list_orders");
+          "create_order | add_item | add_item_hot | get_order | list_orders | reserve_stock");
 ABSL_FLAG(int, in_flight, 8, "calls kept outstanding");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "how long to measure");
 ABSL_FLAG(double, rate, 0, "calls per second at most (0: as fast as replies come)");
 ABSL_FLAG(int, orders, 1000, "orders created first for add_item and get_order");
 ABSL_FLAG(int, hot_orders, 8, "orders all add_item_hot calls go to");
+ABSL_FLAG(int, skus, 1, "SKUs reserve_stock calls go to");
 ABSL_FLAG(std::string, existing_prefix, "",
           "get_order/add_item: use existing orders PREFIX1..PREFIX<orders> instead of creating");
 
@@ -53,7 +57,24 @@ struct TypedCall : Call {
 struct Clients {
   std::unique_ptr<ordo::v1::OrderCommandService::Stub> commands;
   std::unique_ptr<ordo::v1::OrderQueryService::Stub> queries;
+  std::unique_ptr<ordo::v1::InventoryCommandService::Stub> inventory;
 };
+
+// Receives a billion units of each of `count` SKUs; returns their names.
+std::vector<std::string> ReceiveStock(Clients& clients, int count, const std::string& prefix) {
+  std::vector<std::string> skus;
+  for (int i = 0; i < count; ++i) {
+    ordo::v1::ReceiveStockRequest request;
+    request.set_sku(absl::StrCat(prefix, "sku-", i));
+    request.set_quantity(1000000000);
+    ordo::v1::StockResult result;
+    grpc::ClientContext context;
+    if (clients.inventory->ReceiveStock(&context, request, &result).ok()) {
+      skus.push_back(request.sku());
+    }
+  }
+  return skus;
+}
 
 // Creates `count` orders (8 threads) and returns their ids and the last token.
 std::vector<std::string> CreateOrders(Clients& clients, int count, const std::string& prefix,
@@ -89,10 +110,12 @@ int main(int argc, char** argv) {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const int in_flight = absl::GetFlag(FLAGS_in_flight);
   const double rate = absl::GetFlag(FLAGS_rate);
-  Clients clients{ordo::v1::OrderCommandService::NewStub(grpc::CreateChannel(
-                      absl::GetFlag(FLAGS_command_target), grpc::InsecureChannelCredentials())),
+  auto command_channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_command_target), grpc::InsecureChannelCredentials());
+  Clients clients{ordo::v1::OrderCommandService::NewStub(command_channel),
                   ordo::v1::OrderQueryService::NewStub(grpc::CreateChannel(
-                      absl::GetFlag(FLAGS_query_target), grpc::InsecureChannelCredentials()))};
+                      absl::GetFlag(FLAGS_query_target), grpc::InsecureChannelCredentials())),
+                  ordo::v1::InventoryCommandService::NewStub(command_channel)};
   const std::string run = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now()), "-");
   std::vector<std::string> pool;
   if (!absl::GetFlag(FLAGS_existing_prefix).empty()) {
@@ -113,6 +136,8 @@ int main(int argc, char** argv) {
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
       clients.queries->GetOrder(&context, request, &order);
     }
+  } else if (mode == "reserve_stock") {
+    pool = ReceiveStock(clients, absl::GetFlag(FLAGS_skus), run);
   } else if (mode != "create_order" && mode != "list_orders") {
     std::fprintf(stderr, "unknown --mode %s\n", mode.c_str());
     return 2;
@@ -120,6 +145,7 @@ int main(int argc, char** argv) {
 
   grpc::CompletionQueue queue;
   std::mt19937_64 rng(42);
+  int64_t reservations = 0;
   auto start_call = [&]() {
     const std::string& order = pool.empty() ? run : pool[rng() % pool.size()];
     Call* call;
@@ -138,6 +164,14 @@ int main(int argc, char** argv) {
       request.set_quantity(1);
       request.set_unit_price_cents(1000);
       c->reader = clients.commands->PrepareAsyncAddItem(&c->context, request, &queue);
+      call = c;
+    } else if (mode == "reserve_stock") {
+      auto* c = new TypedCall<ordo::v1::StockResult>;
+      ordo::v1::ReserveStockRequest request;
+      request.set_sku(order);
+      request.set_order_id(absl::StrCat(run, "order-", reservations++));
+      request.set_quantity(1);
+      c->reader = clients.inventory->PrepareAsyncReserveStock(&c->context, request, &queue);
       call = c;
     } else if (mode == "get_order") {
       auto* c = new TypedCall<ordo::v1::Order>;
@@ -161,6 +195,9 @@ int main(int argc, char** argv) {
       c->reader->StartCall();
       c->reader->Finish(&c->reply, &c->status, call);
     } else if (auto* c = dynamic_cast<TypedCall<ordo::v1::ListOrdersResponse>*>(call)) {
+      c->reader->StartCall();
+      c->reader->Finish(&c->reply, &c->status, call);
+    } else if (auto* c = dynamic_cast<TypedCall<ordo::v1::StockResult>*>(call)) {
       c->reader->StartCall();
       c->reader->Finish(&c->reply, &c->status, call);
     }

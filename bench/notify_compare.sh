@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NOTIFY inside the append transaction vs after commit (coalesced): one ordo-command per
 # mode against DATABASE_URL, driven in turn (ABAB..., so drift hits both alike) by
-# ordo-command-load at 8 and 32 clients, RUNS times each. Prints one line per run.
+# ordo-bench-load (AddItem) at 8 and 32 in flight, RUNS times each. Prints one line per run.
 #   [CLIENTS="8 32"] bench/notify_compare.sh DATABASE_URL [RUNS] [SECONDS]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +21,8 @@ for clients in ${CLIENTS:-8 32}; do
   for run in $(seq 1 "$RUNS"); do
     for mode in in_transaction after_commit; do
       printf '%-15s clients=%-3s run=%s  ' "$mode" "$clients" "$run"
-      "$ROOT/build/ordo-command-load" --target=127.0.0.1:${PORT[$mode]} --clients=$clients \
-        --duration=${SECONDS_PER_RUN}s 2>&1 | grep -E '^(all|error)' | tr '\n' ' ' || true
+      "$ROOT/build/ordo-bench-load" --command_target=127.0.0.1:${PORT[$mode]} --mode=add_item \
+        --in_flight=$clients --duration=${SECONDS_PER_RUN}s 2>/dev/null || true
       echo
     done
   done

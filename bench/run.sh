@@ -118,6 +118,21 @@ bench_main() {
   row "3. Ordo AddItem on 8 hot orders" 32 "$(median "${h[@]}") cmd/s" "$(spread "${h[@]}")" "" \
     "ABORTED after retries: $(median "${share[@]}")" ""
 
+  # Row 9: reservations, 32 in flight, on one hot SKU (its commands take turns) and spread
+  # over 1,000 SKUs; each call reserves 1 unit for a new order.
+  local hot_add; hot_add=$(median "${h[@]}")
+  for skus in 1 1000; do
+    local rs=() rp99=() rshare=() rerr=()
+    for _ in $(seq 1 $BENCH_RUNS); do
+      line=$(load reserve_stock 32 --skus=$skus)
+      rs+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); rp99+=("$(field p99_ms "$line")")
+      rshare+=("$(field aborted_share "$line")"); rerr+=("$(field errors "$line")")
+    done
+    row "9. Ordo ReserveStock on $skus SKU(s)" 32 "$(median "${rs[@]}") reservations/s" \
+      "$(spread "${rs[@]}")" "p99 $(median "${rp99[@]}") ms" \
+      "ABORTED $(median "${rshare[@]}"), failed calls $(median "${rerr[@]}"); vs row 3: $(ratio "$(median "${rs[@]}")" "$hot_add")" ""
+  done
+
   # Row 8: an independent client, h2load, posting a prebuilt CreateOrder frame.
   local frame=$BENCH_DIR/create_order.grpc
   # gRPC frame: uncompressed, length 13; CreateOrderRequest{customer_id: "h2load", currency: "EUR"}
@@ -219,6 +234,33 @@ SQL
     "p99 $(median "${lp[@]}") ms" "" ""
   peak_rss+=" (query under row 6: $(rss_mb "${STACK_PIDS[2]}" VmHWM) MB)"
   stop_stack
+  # Row 10: a command on a long stream after a cache miss, with and without snapshots,
+  # beside one on a 10-event stream (ordo-bench-snapshot, in-process, no gRPC).
+  psql -q "$admin/postgres" -c "CREATE DATABASE ordo_snapshot"
+  migrate "$admin/ordo_snapshot" >/dev/null 2>&1
+  local snap short_on long_on long_off
+  snap=$("$BUILD_DIR/ordo-bench-snapshot" --database_url="$admin/ordo_snapshot" \
+    --long_events="$($quick && echo 20000 || echo 200000)" --runs="$($quick && echo 5 || echo 21)")
+  short_on=$(field median_ms "$(grep 'case=short.*snapshots=on' <<<"$snap")")
+  long_on=$(field median_ms "$(grep 'case=long.*snapshots=on' <<<"$snap")")
+  long_off=$(field median_ms "$(grep 'case=long.*snapshots=off' <<<"$snap")")
+  local long_events; long_events=$(sed -n 's/.*case=long events=\([0-9]*\).*/\1/p' <<<"$snap" | head -1)
+  row "10. ReserveStock after a cache miss, $long_events-event SKU stream, snapshots on" 1 \
+    "$long_on ms" "" "" "10-event stream: $short_on ms; target within 2x" \
+    "$(ratio "$long_on" "$short_on")"
+  row "10. the same, snapshots off" 1 "$long_off ms" "" "" "" "$(ratio "$long_off" "$short_on")"
+
+  # Row 11: decoding one stored payload (ordo-bench-decode, 1M calls per case).
+  local decode; decode=$("$BUILD_DIR/ordo-bench-decode" --iterations="$($quick && echo 200000 || echo 1000000)")
+  local d_item d_v2 d_v1 d_proto
+  d_item=$(field ns_per_call "$(grep 'case=decoder_OrderItemAdded' <<<"$decode")")
+  d_v2=$(field ns_per_call "$(grep 'case=decoder_OrderCreated_v2' <<<"$decode")")
+  d_v1=$(field ns_per_call "$(grep 'case=decoder_OrderCreated_v1_upcast' <<<"$decode")")
+  d_proto=$(field ns_per_call "$(grep 'case=protobuf_json' <<<"$decode")")
+  row "11. decode one payload (simdjson + reflection)" 1 "$d_item ns OrderItemAdded" "" "" \
+    "OrderCreated v2 $d_v2 ns, v1 through the upcaster $d_v1 ns; protobuf's JSON parser $d_proto ns" \
+    "$(ratio "$d_proto" "$d_item")x faster than protobuf"
+
   row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
   row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
 

@@ -3,6 +3,7 @@
 //   ordo-projector status         checkpoints, lag, state and parked counts
 //   ordo-projector rebuild NAME   empty NAME's tables and reset its checkpoint
 //   ordo-projector rebaseline     after a dump/restore into a new cluster (see README)
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
 ABSL_FLAG(int, batch_size, 1000, "events per projection transaction");
+ABSL_FLAG(std::vector<std::string>, projections, {},
+          "run only these projections (comma-separated names); empty: every one");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(500),
           "how often to look for new events without a NOTIFY");
 
@@ -36,7 +39,16 @@ int Fail(absl::string_view message) {
 }
 
 int Run(const std::string& connection_string) {
-  const auto projections = ordo::query::MakeProjections();
+  std::vector<std::unique_ptr<ordo::store::Projection>> projections;
+  const std::vector<std::string> only = absl::GetFlag(FLAGS_projections);
+  for (auto& projection : ordo::query::MakeProjections()) {
+    if (only.empty() || std::find(only.begin(), only.end(), projection->name()) != only.end()) {
+      projections.push_back(std::move(projection));
+    }
+  }
+  if (projections.size() < only.size()) {
+    return Fail("--projections names a projection that does not exist; see `status`");
+  }
   ordo::store::SubscriptionRunnerOptions options;
   options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);

@@ -48,10 +48,12 @@ customer="smoke-customer-$id"
 
 LAST_CALL="buf curl --list-services $COMMAND"
 REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge --list-services "$COMMAND" 2>&1)
-expect_lines "command services" ordo.v1.OrderCommandService grpc.health.v1.Health
+expect_lines "command services" ordo.v1.OrderCommandService ordo.v1.InventoryCommandService \
+  grpc.health.v1.Health
 LAST_CALL="buf curl --list-services $QUERY"
 REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge --list-services "$QUERY" 2>&1)
-expect_lines "query services" ordo.v1.OrderQueryService ordo.v1.ProjectionService grpc.health.v1.Health
+expect_lines "query services" ordo.v1.OrderQueryService ordo.v1.InventoryQueryService \
+  ordo.v1.ProjectionService grpc.health.v1.Health
 
 call "$COMMAND/grpc.health.v1.Health/Check" '{"service":"ordo.v1.OrderCommandService"}'
 expect "command health" '.status == "SERVING"'
@@ -97,6 +99,24 @@ call "$QUERY/ordo.v1.OrderQueryService/ListOrders" "{\"customer_id\":\"$customer
 expect "ListOrders" "[.orders[].orderId] == [\"$id\"] and (.nextPageToken // \"\") == \"\""
 call "$QUERY/ordo.v1.ProjectionService/ListProjections"
 expect "ListProjections" '.projections[0].name == "order_summary" and .projections[0].state == "running"'
+
+sku="smoke-sku-$RANDOM$RANDOM"
+call "$COMMAND/ordo.v1.InventoryCommandService/ReceiveStock" \
+  "{\"request_id\":\"$sku-1\",\"sku\":\"$sku\",\"quantity\":5}"
+expect "ReceiveStock" '.version == 1 and .onHand == "5" and .available == "5"'
+call "$COMMAND/ordo.v1.InventoryCommandService/ReserveStock" \
+  "{\"request_id\":\"$sku-2\",\"sku\":\"$sku\",\"order_id\":\"$id\",\"quantity\":3}"
+expect "ReserveStock that fits" '.outcome == "RESERVATION_OUTCOME_RESERVED" and .available == "2"'
+call "$COMMAND/ordo.v1.InventoryCommandService/ReserveStock" \
+  "{\"request_id\":\"$sku-3\",\"sku\":\"$sku\",\"order_id\":\"$id-other\",\"quantity\":3}"
+expect "ReserveStock that does not fit" '.outcome == "RESERVATION_OUTCOME_REJECTED" and .reserved == "3"'
+stock_token=$(jq -r .consistencyToken <<<"$REPLY")
+call "$QUERY/ordo.v1.InventoryQueryService/GetStock" \
+  "{\"sku\":\"$sku\",\"consistency_token\":\"$stock_token\"}"
+expect "GetStock with the token" '.onHand == "5" and .reserved == "3" and .available == "2" and .version == 3'
+call "$COMMAND/ordo.v1.InventoryCommandService/CommitStock" \
+  "{\"sku\":\"$sku\",\"order_id\":\"$id-other\"}"
+expect "FAILED_PRECONDITION for committing no reservation" '.code == "failed_precondition"'
 
 call "$COMMAND/ordo.v1.OrderCommandService/AddItem" \
   "{\"order_id\":\"$id\",\"sku\":\"tea\",\"quantity\":0,\"unit_price_cents\":1}"

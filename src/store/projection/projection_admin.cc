@@ -30,8 +30,10 @@ SELECT c.name, c.tx_id, c.global_position, c.state, coalesce(c.last_error, ''),
  ORDER BY c.name
 )sql";
 
+// clock_timestamp(), not now(): a transaction that began after this statement's own
+// transaction would otherwise have a negative age.
 constexpr char kOldestTransactionSql[] = R"sql(
-SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::float8
+SELECT greatest(coalesce(extract(epoch FROM clock_timestamp() - min(xact_start)), 0), 0)::float8
   FROM pg_stat_activity
  WHERE pid <> pg_backend_pid() AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL)
 )sql";

@@ -1,6 +1,8 @@
 // Reading the event log in tailing order without ever skipping an event.
 #include "store/subscription/event_tail.h"
 
+#include <algorithm>
+#include <optional>
 #include <pqxx/result>
 
 #include "store/log/event_rows.h"
@@ -49,6 +51,35 @@ SELECT global_position, tx_id, stream_id, stream_type, version, event_id::text, 
  ORDER BY tx_id, global_position
 )sql";
 
+// One stream type ($5) through events_stream_type_tail, so the events of other types are
+// never looked at; $4 filters event types within it (`wanted`). A second branch returns the
+// last visible event of the whole log (the horizon, marked 1 in the last column): when
+// fewer than $3 events of the type came back, every one of them up to the horizon did, so
+// the subscriber has seen the log up to there. One statement, so one snapshot and one floor
+// for both branches.
+constexpr char kReadStreamTypeTail[] = "ordo_read_stream_type_tail";
+constexpr char kReadStreamTypeTailSql[] = R"sql(
+WITH bound AS MATERIALIZED (SELECT ordo_visible_tx_floor() AS floor)
+(SELECT e.global_position, e.tx_id, e.stream_id, e.stream_type, e.version, e.event_id::text,
+        e.event_type, e.schema_version, e.payload::text, e.metadata::text,
+        (extract(epoch FROM e.recorded_at) * 1000000)::bigint,
+        cardinality($4::text[]) = 0 OR e.event_type = ANY($4::text[]), 0
+   FROM events e, bound
+  WHERE e.stream_type = $5::text
+    AND (e.tx_id, e.global_position) > ($1::xid8, $2::bigint)
+    AND e.tx_id < bound.floor
+  ORDER BY e.stream_type, e.tx_id, e.global_position
+  LIMIT $3::int)
+UNION ALL
+(SELECT h.global_position, h.tx_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 1
+   FROM events h, bound
+  WHERE h.tx_id < bound.floor AND (h.tx_id, h.global_position) > ($1::xid8, $2::bigint)
+  ORDER BY h.tx_id DESC, h.global_position DESC
+  LIMIT 1)
+)sql";
+
+bool ByPosition(const RecordedEvent& a, const RecordedEvent& b) { return a.position < b.position; }
+
 }  // namespace
 
 TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int limit,
@@ -62,7 +93,36 @@ TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int lim
     batch.events.reserve(rows.size());
     for (const pqxx::row& row : rows) batch.events.push_back(EventFromRow(row));
     batch.scanned = batch.events.size();
+    batch.full = batch.scanned == static_cast<size_t>(limit);
     if (!batch.events.empty()) batch.scanned_to = batch.events.back().position;
+    return batch;
+  }
+  if (filter.stream_types.size() == 1) {
+    tx.conn().prepare(kReadStreamTypeTail, kReadStreamTypeTailSql);
+    pqxx::result rows =
+        tx.exec_prepared(kReadStreamTypeTail, std::to_string(after.tx_id), after.global_position,
+                         limit, TextArrayLiteral(filter.event_types), filter.stream_types[0]);
+    batch.events.reserve(rows.size());
+    size_t matching = 0;
+    std::optional<LogPosition> horizon;
+    for (const pqxx::row& row : rows) {
+      const LogPosition position{row[1].as<uint64_t>(), row[0].as<int64_t>()};
+      if (row[kEventColumnCount + 1].as<int>() == 1) {
+        horizon = position;
+        continue;
+      }
+      ++matching;
+      if (batch.scanned_to < position) batch.scanned_to = position;
+      if (row[kEventColumnCount].as<bool>()) batch.events.push_back(EventFromRow(row));
+    }
+    // UNION ALL promises no order: put the events in log order.
+    if (!std::is_sorted(batch.events.begin(), batch.events.end(), ByPosition)) {
+      std::sort(batch.events.begin(), batch.events.end(), ByPosition);
+    }
+    batch.full = matching == static_cast<size_t>(limit);
+    // Short of the limit: every event of the type up to the horizon is here.
+    if (!batch.full && horizon) batch.scanned_to = *horizon;
+    batch.scanned = matching + (horizon && !batch.full ? 1 : 0);
     return batch;
   }
   tx.conn().prepare(kReadFilteredTail, kReadFilteredTailSql);
@@ -75,6 +135,7 @@ TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int lim
     batch.scanned_to = LogPosition{row[1].as<uint64_t>(), row[0].as<int64_t>()};
     if (row[kEventColumnCount].as<bool>()) batch.events.push_back(EventFromRow(row));
   }
+  batch.full = batch.scanned == static_cast<size_t>(limit);
   return batch;
 }
 

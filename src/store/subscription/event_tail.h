@@ -25,8 +25,9 @@ inline constexpr char kTailSessionSql[] =
 // What one read of the tail found: the events that pass the filter, and how far it looked.
 struct TailBatch {
   std::vector<RecordedEvent> events;
-  size_t scanned = 0;      // events looked at, filtered out ones included
-  LogPosition scanned_to;  // the last of them; `after` when none
+  size_t scanned = 0;      // events looked at, filtered out ones included; 0: none new
+  LogPosition scanned_to;  // how far it looked; `after` when it found nothing new
+  bool full = false;       // it stopped at `limit`: more may be waiting
 };
 
 // Looks at up to `limit` events after `after`, in (tx_id, global_position) order, all from

@@ -154,7 +154,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
           prefetched ? *std::move(prefetched) : ReadTail(tx, checkpoint.position, limit, filter_);
       // A full batch: more are likely waiting (a catch-up), so read the next batch while
       // this one is handled. It is used only if this batch commits as read.
-      if (limit == options_.batch_size && batch.scanned == static_cast<size_t>(limit)) {
+      if (limit == options_.batch_size && batch.full) {
         prefetch.Start(batch.scanned_to, limit);
       }
     }
@@ -202,7 +202,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     next_heartbeat_ = absl::Now() + kHeartbeatEvery;
     retry_.OnCommitted(PositionsOf(batch.events));
     // A short batch drained the tail: anything committed since has sent a notification.
-    return batch.scanned >= static_cast<size_t>(limit);
+    return batch.full;
   });
   if (!stepped.ok() || handled.ok()) return stepped;
   ORDO_RETURN_IF_ERROR(HandleFailure(connection, checkpoint, batch.events, handled));

@@ -180,6 +180,22 @@ TEST_F(SubscriptionRunnerTest, TheFilterRunsInTheTailAndTheCheckpointMovesPastWh
             "f-1@1,f-1@2,f-1@3,f-4@1,f-4@2");
 }
 
+// Without a stream type the tail looks at every event and returns only the wanted types.
+TEST_F(SubscriptionRunnerTest, AnEventTypeFilterAloneWorksTheSame) {
+  RecordingSubscriber subscriber("types-only", SubscriberFilter{{"Wanted", "AlsoWanted"}, {}});
+  Append("t-1", "Wanted", 2);
+  Append("t-2", "Unwanted", 120);
+  Append("t-3", "AlsoWanted", 1, "other");
+  Append("t-4", "Unwanted", 3);
+  SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
+  runner.Start();
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("types-only"); }, absl::Seconds(30)));
+  runner.Stop();
+  EXPECT_EQ(Query("SELECT string_agg(stream_id || '@' || version, ',' ORDER BY position) "
+                  "FROM seen"),
+            "t-1@1,t-1@2,t-3@1");
+}
+
 TEST_F(SubscriptionRunnerTest, AFailingEventIsParkedWithItsStreamAndReplayedAfterTheFix) {
   RecordingSubscriber subscriber("parker");
   subscriber.FailOn("p-1", 2);
