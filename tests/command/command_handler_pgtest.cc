@@ -11,6 +11,7 @@
 #include "command/handler/order_traits.h"
 #include "store/pg/connection_pool.h"
 #include "store/log/event_store.h"
+#include "support/command_writer.h"
 #include "support/tcp_proxy.h"
 #include "support/test_database.h"
 
@@ -25,17 +26,7 @@ using domain::RemoveItem;
 using domain::ShipOrder;
 using CommandOutcome = OrderCommandHandler::Outcome;
 
-// One "process": its own pool, store (with group commit, as ordo-command runs it) and
-// handler.
-struct Writer {
-  explicit Writer(const std::string& url, int pool_size = 8, CommandHandlerOptions options = {})
-      : pool({url, pool_size}),
-        store(pool, {store::NotifyMode::kOff, nullptr, /*max_group_commit=*/64}),
-        handler(store, options) {}
-  store::ConnectionPool pool;
-  store::EventStore store;
-  OrderCommandHandler handler;
-};
+using Writer = testing::CommandWriter<OrderCommandHandler>;
 
 class CommandHandlerTest : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include "command/handler/inventory_traits.h"
 #include "store/pg/connection_pool.h"
 #include "store/log/event_store.h"
+#include "support/command_writer.h"
 #include "support/test_database.h"
 
 namespace ordo::command {
@@ -23,16 +24,7 @@ using domain::ReleaseStock;
 using domain::ReserveStock;
 using Outcome = InventoryCommandHandler::Outcome;
 
-// One "process": its own pool, store (group commit on, as ordo-command runs it), handler.
-struct Writer {
-  explicit Writer(const std::string& url, int pool_size = 8, CommandHandlerOptions options = {})
-      : pool({url, pool_size}),
-        store(pool, {store::NotifyMode::kOff, nullptr, /*max_group_commit=*/64}),
-        handler(store, options) {}
-  store::ConnectionPool pool;
-  store::EventStore store;
-  InventoryCommandHandler handler;
-};
+using Writer = testing::CommandWriter<InventoryCommandHandler>;
 
 CommandContext Context(const std::string& request_id = "") {
   CommandContext context;

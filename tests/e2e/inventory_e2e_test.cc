@@ -12,6 +12,7 @@
 #include "ordo/v1/inventory_query_service.grpc.pb.h"
 #include "ordo/v1/query_service.grpc.pb.h"
 #include "support/child_process.h"
+#include "support/ordo_stack.h"
 #include "support/service_process.h"
 #include "support/test_database.h"
 #include "support/wait.h"
@@ -25,18 +26,14 @@ using testing::ClientContext;
 class InventoryE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    database_ = new testing::TestDatabase();
-    command_ = new testing::ServiceProcess(ORDO_COMMAND_BINARY, database_->url());
-    projector_ = new testing::ChildProcess(
-        {ORDO_PROJECTOR_BINARY, "--database_url=" + database_->url(), "--poll_interval=100ms"});
-    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->url());
+    stack_ = new testing::OrdoStack(
+        {ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    database_ = &stack_->database();
+    command_ = &stack_->command();
+    projector_ = &stack_->projector();
+    query_ = &stack_->query();
   }
-  static void TearDownTestSuite() {
-    delete query_;
-    delete projector_;
-    delete command_;
-    delete database_;
-  }
+  static void TearDownTestSuite() { delete stack_; }
 
   void SetUp() override {
     ASSERT_TRUE(command_->started() && query_->started());
@@ -70,6 +67,7 @@ class InventoryE2eTest : public ::testing::Test {
     return stock_->GetStock(ClientContext().get(), request, stock);
   }
 
+  static testing::OrdoStack* stack_;
   static testing::TestDatabase* database_;
   static testing::ServiceProcess* command_;
   static testing::ChildProcess* projector_;
@@ -77,6 +75,7 @@ class InventoryE2eTest : public ::testing::Test {
   std::unique_ptr<ordo::v1::InventoryCommandService::Stub> commands_;
   std::unique_ptr<ordo::v1::InventoryQueryService::Stub> stock_;
 };
+testing::OrdoStack* InventoryE2eTest::stack_ = nullptr;
 testing::TestDatabase* InventoryE2eTest::database_ = nullptr;
 testing::ServiceProcess* InventoryE2eTest::command_ = nullptr;
 testing::ChildProcess* InventoryE2eTest::projector_ = nullptr;

@@ -16,6 +16,7 @@
 #include "ordo/v1/command_service.grpc.pb.h"
 #include "ordo/v1/query_service.grpc.pb.h"
 #include "support/child_process.h"
+#include "support/ordo_stack.h"
 #include "support/order_events.h"
 #include "support/service_process.h"
 #include "support/tcp_proxy.h"
@@ -31,18 +32,14 @@ using testing::ClientContext;
 class QueryE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    database_ = new testing::TestDatabase();
-    command_ = new testing::ServiceProcess(ORDO_COMMAND_BINARY, database_->url());
-    projector_ = new testing::ChildProcess(
-        {ORDO_PROJECTOR_BINARY, "--database_url=" + database_->url(), "--poll_interval=100ms"});
-    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->url());
+    stack_ = new testing::OrdoStack(
+        {ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    database_ = &stack_->database();
+    command_ = &stack_->command();
+    projector_ = &stack_->projector();
+    query_ = &stack_->query();
   }
-  static void TearDownTestSuite() {
-    delete query_;
-    delete projector_;
-    delete command_;
-    delete database_;
-  }
+  static void TearDownTestSuite() { delete stack_; }
 
   void SetUp() override {
     ASSERT_TRUE(command_->started() && query_->started());
@@ -82,6 +79,7 @@ class QueryE2eTest : public ::testing::Test {
     return queries_->GetOrder(ClientContext(timeout).get(), request, order);
   }
 
+  static testing::OrdoStack* stack_;
   static testing::TestDatabase* database_;
   static testing::ServiceProcess* command_;
   static testing::ChildProcess* projector_;
@@ -90,6 +88,7 @@ class QueryE2eTest : public ::testing::Test {
   std::unique_ptr<ordo::v1::OrderQueryService::Stub> queries_;
   std::unique_ptr<ordo::v1::ProjectionService::Stub> projections_;
 };
+testing::OrdoStack* QueryE2eTest::stack_ = nullptr;
 testing::TestDatabase* QueryE2eTest::database_ = nullptr;
 testing::ServiceProcess* QueryE2eTest::command_ = nullptr;
 testing::ChildProcess* QueryE2eTest::projector_ = nullptr;

@@ -6,6 +6,7 @@
 #include <pqxx/nontransaction>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "store/pg/pg_status.h"
 
@@ -22,13 +23,19 @@ ChangeNotifier::~ChangeNotifier() {
   thread_.join();
 }
 
-void ChangeNotifier::Notify() {
+void ChangeNotifier::Notify(const std::string& stream_type) {
   absl::MutexLock lock(&mu_);
   pending_ = true;
+  if (stream_type.empty()) {
+    pending_any_type_ = true;
+  } else {
+    pending_types_.insert(stream_type);
+  }
 }
 
 void ChangeNotifier::Run() {
   std::unique_ptr<pqxx::connection> connection;
+  std::string payload;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -39,13 +46,16 @@ void ChangeNotifier::Run() {
           this));
       if (stopping_) return;
       pending_ = false;
+      payload = pending_any_type_ ? "" : absl::StrJoin(pending_types_, ",");
+      pending_types_.clear();
+      pending_any_type_ = false;
     }
     absl::Status sent = GuardPq("notify", [&]() -> absl::Status {
       if (connection == nullptr || !connection->is_open()) {
         connection = std::make_unique<pqxx::connection>(connection_string_);
       }
       pqxx::nontransaction tx(*connection);
-      tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
+      tx.exec_params("SELECT pg_notify($1, $2)", kEventsChannel, payload);
       return absl::OkStatus();
     });
     // Projectors also poll, so a lost NOTIFY only delays them; try afresh next time.

@@ -1,10 +1,13 @@
 // Wakes projectors after commits: NOTIFY on the `ordo_events` channel, sent from outside
 // the append transaction (NOTIFY inside one takes a cluster-wide lock at commit and
 // serialises writers) and coalesced: any number of Notify() calls while one NOTIFY is on
-// its way add up to at most one more. Owns a background thread and one connection.
+// its way add up to at most one more. The payload names the stream types appended to
+// (comma-separated; empty: unknown), so a subscriber of other types can sleep on.
+// Owns a background thread and one connection.
 #ifndef ORDO_STORE_LOG_CHANGE_NOTIFIER_H_
 #define ORDO_STORE_LOG_CHANGE_NOTIFIER_H_
 
+#include <set>
 #include <string>
 #include <thread>
 
@@ -22,8 +25,9 @@ class ChangeNotifier {
   ChangeNotifier(const ChangeNotifier&) = delete;
   ChangeNotifier& operator=(const ChangeNotifier&) = delete;
 
-  // Asks for a NOTIFY soon; never blocks on the database. Thread-safe.
-  void Notify();
+  // Asks for a NOTIFY soon about events of `stream_type` (empty: of any type); never
+  // blocks on the database. Thread-safe.
+  void Notify(const std::string& stream_type = "");
 
  private:
   void Run();
@@ -31,6 +35,8 @@ class ChangeNotifier {
   const std::string connection_string_;
   absl::Mutex mu_;
   bool pending_ ABSL_GUARDED_BY(mu_) = false;
+  std::set<std::string> pending_types_ ABSL_GUARDED_BY(mu_);
+  bool pending_any_type_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

@@ -1,6 +1,7 @@
 // The append-only event store over the PostgreSQL `events` table.
 #include "store/log/event_store.h"
 
+#include <algorithm>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <string_view>
@@ -148,9 +149,9 @@ EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
   }
 }
 
-void EventStore::NotifyAfterCommit() {
+void EventStore::NotifyAfterCommit(const std::vector<std::string>& stream_types) {
   if (options_.notify_mode == NotifyMode::kAfterCommit && options_.notifier != nullptr) {
-    options_.notifier->Notify();
+    for (const std::string& stream_type : stream_types) options_.notifier->Notify(stream_type);
   }
 }
 
@@ -189,7 +190,7 @@ absl::StatusOr<AppendResult> EventStore::AppendOne(const AppendRequest& request,
     });
   }
   if (appended.ok()) {
-    NotifyAfterCommit();
+    NotifyAfterCommit({request.stream_type});
     return appended;
   }
   // A unique violation is a concurrent append to the stream, or this request_id recorded
@@ -276,7 +277,17 @@ std::vector<absl::StatusOr<AppendResult>> EventStore::AppendBatch(
     results.push_back(it == by_stream.end() ? absl::StatusOr<AppendResult>(NotAtVersion(*request))
                                             : absl::StatusOr<AppendResult>(it->second));
   }
-  if (!by_stream.empty()) NotifyAfterCommit();
+  if (!by_stream.empty()) {
+    std::vector<std::string> stream_types;
+    for (const AppendRequest* request : requests) {
+      if (by_stream.contains(request->stream_id) &&
+          std::find(stream_types.begin(), stream_types.end(), request->stream_type) ==
+              stream_types.end()) {
+        stream_types.push_back(request->stream_type);
+      }
+    }
+    NotifyAfterCommit(stream_types);
+  }
   return results;
 }
 

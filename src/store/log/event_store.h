@@ -14,9 +14,9 @@
 #include "store/log/append_coalescer.h"
 #include "store/log/append_types.h"
 #include "store/log/change_notifier.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/log_position.h"
 #include "store/log/recorded_event.h"
+#include "store/pg/connection_pool.h"
 
 namespace ordo::store {
 
@@ -86,7 +86,8 @@ class EventStore {
  private:
   // One append in its own statement.
   absl::StatusOr<AppendResult> AppendOne(const AppendRequest& request, absl::Time deadline);
-  void NotifyAfterCommit();
+  // Wakes the subscribers of these stream types.
+  void NotifyAfterCommit(const std::vector<std::string>& stream_types);
 
   ConnectionPool& pool_;
   const EventStoreOptions options_;

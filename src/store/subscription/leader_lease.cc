@@ -1,9 +1,10 @@
 // One active runner per subscriber across processes: the advisory-lock session.
 #include "store/subscription/leader_lease.h"
 
+#include <algorithm>
 #include <pqxx/nontransaction>
 
-#include "store/log/change_notifier.h"
+#include "absl/strings/str_split.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::store {
@@ -14,11 +15,25 @@ constexpr char kTryLockSql[] = "SELECT pg_try_advisory_lock(1869771887, hashtext
 
 }  // namespace
 
-LeaderLease::LeaderLease(std::unique_ptr<pqxx::connection> connection)
-    : connection_(std::move(connection)), wakeup_(*connection_, kEventsChannel) {}
+void LeaderLease::Wakeup::operator()(const std::string& payload, int) {
+  if (payload.empty() || stream_types.empty()) {
+    relevant = true;
+    return;
+  }
+  for (absl::string_view type : absl::StrSplit(payload, ',')) {
+    for (const std::string& wanted : stream_types) {
+      if (type == wanted) relevant = true;
+    }
+  }
+}
+
+LeaderLease::LeaderLease(std::unique_ptr<pqxx::connection> connection,
+                         std::vector<std::string> stream_types)
+    : connection_(std::move(connection)), wakeup_(*connection_, std::move(stream_types)) {}
 
 absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::TryAcquire(
-    const std::string& connection_string, const std::string& name) {
+    const std::string& connection_string, const std::string& name,
+    std::vector<std::string> stream_types) {
   return GuardPq("leader lease", [&]() -> absl::StatusOr<std::unique_ptr<LeaderLease>> {
     auto connection = std::make_unique<pqxx::connection>(connection_string);
     bool locked = false;
@@ -27,7 +42,8 @@ absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::TryAcquire(
       locked = tx.exec_params1(kTryLockSql, name)[0].as<bool>();
     }
     if (!locked) return std::unique_ptr<LeaderLease>();
-    return std::unique_ptr<LeaderLease>(new LeaderLease(std::move(connection)));
+    return std::unique_ptr<LeaderLease>(
+        new LeaderLease(std::move(connection), std::move(stream_types)));
   });
 }
 
@@ -39,12 +55,15 @@ absl::Status LeaderLease::CheckHeld() {
   });
 }
 
-void LeaderLease::AwaitWakeup(absl::Duration timeout) {
-  // A lost session shows in the next CheckHeld().
-  (void)GuardPq("leader lease", [&]() -> absl::Status {
-    connection_->await_notification(0, absl::ToInt64Microseconds(timeout));
+bool LeaderLease::AwaitWakeup(absl::Duration timeout) {
+  wakeup_.relevant = false;
+  absl::Status waited = GuardPq("leader lease", [&]() -> absl::Status {
+    const int64_t micros = std::max<int64_t>(0, absl::ToInt64Microseconds(timeout));
+    connection_->await_notification(micros / 1000000, micros % 1000000);
     return absl::OkStatus();
   });
+  // A lost session: wake the runner, whose next CheckHeld() sees it.
+  return wakeup_.relevant || !waited.ok();
 }
 
 }  // namespace ordo::store

@@ -9,18 +9,22 @@
 #include <pqxx/connection>
 #include <pqxx/notification>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "store/log/change_notifier.h"
 
 namespace ordo::store {
 
 class LeaderLease {
  public:
   // The lease of `name`, or nullptr while another session holds it. UNAVAILABLE when the
-  // database cannot be reached.
+  // database cannot be reached. Wake-ups about other stream types than `stream_types`
+  // (empty: all) are ignored.
   static absl::StatusOr<std::unique_ptr<LeaderLease>> TryAcquire(
-      const std::string& connection_string, const std::string& name);
+      const std::string& connection_string, const std::string& name,
+      std::vector<std::string> stream_types = {});
 
   LeaderLease(const LeaderLease&) = delete;
   LeaderLease& operator=(const LeaderLease&) = delete;
@@ -28,17 +32,23 @@ class LeaderLease {
   // OK while the lease's session lives; UNAVAILABLE once it is gone (the lease is lost).
   absl::Status CheckHeld();
 
-  // Returns when events may have been appended (a notification), or after `timeout`.
-  void AwaitWakeup(absl::Duration timeout);
+  // Waits up to `timeout` for a notification; true when one may concern this subscriber
+  // (events of its stream types, or of unknown types, were appended) or the session broke.
+  bool AwaitWakeup(absl::Duration timeout);
 
  private:
-  // Only wakes await_notification(); the work happens in the runner's loop.
+  // Notes whether a notification names one of the stream types; the work happens in the
+  // runner's loop.
   struct Wakeup final : pqxx::notification_receiver {
-    using notification_receiver::notification_receiver;
-    void operator()(const std::string&, int) override {}
+    Wakeup(pqxx::connection_base& connection, std::vector<std::string> stream_types)
+        : notification_receiver(connection, kEventsChannel),
+          stream_types(std::move(stream_types)) {}
+    void operator()(const std::string& payload, int) override;
+    const std::vector<std::string> stream_types;
+    bool relevant = false;
   };
 
-  explicit LeaderLease(std::unique_ptr<pqxx::connection> connection);
+  LeaderLease(std::unique_ptr<pqxx::connection> connection, std::vector<std::string> stream_types);
 
   std::unique_ptr<pqxx::connection> connection_;
   Wakeup wakeup_;

@@ -73,7 +73,7 @@ void SubscriptionRunner::Run() {
   std::string last_error;
   for (;;) {
     absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
-        LeaderLease::TryAcquire(connection_string_, subscriber_.name());
+        LeaderLease::TryAcquire(connection_string_, subscriber_.name(), filter_.stream_types);
     if (lease.ok() && *lease != nullptr) {
       absl::Status led = GuardPq(subscriber_.name(), [&]() -> absl::Status {
         Lead(**lease);
@@ -127,7 +127,10 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
       continue;
     }
     if (*progressed) continue;
-    lease.AwaitWakeup(options_.poll_interval);
+    // Until events of its stream types are appended, or the poll is due.
+    const absl::Time poll_at = absl::Now() + options_.poll_interval;
+    while (!lease.AwaitWakeup(poll_at - absl::Now()) && absl::Now() < poll_at) {
+    }
   }
 }
 

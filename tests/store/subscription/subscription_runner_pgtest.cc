@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "store/subscription/checkpoint_store.h"
+#include "store/subscription/leader_lease.h"
 #include "store/subscription/subscription_runner.h"
 #include "support/test_database.h"
 #include "support/wait.h"
@@ -243,6 +244,27 @@ TEST_F(SubscriptionRunnerTest, OneRunnerIsActiveAndAStandbyTakesOver) {
   ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("leader"); }, absl::Seconds(30)));
   second.Stop();
   EXPECT_EQ(Query("SELECT count(*) || ' ' || count(DISTINCT position) FROM seen"), "60 60");
+}
+
+// Appends notify with the stream types they wrote: a subscriber of other types sleeps on.
+TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForItsStreamTypes) {
+  absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
+      LeaderLease::TryAcquire(db_.url(), "sleepy", {"inventory"});
+  ASSERT_TRUE(lease.ok() && *lease != nullptr) << lease.status();
+  absl::StatusOr<std::unique_ptr<LeaderLease>> second =
+      LeaderLease::TryAcquire(db_.url(), "sleepy", {"inventory"});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, nullptr) << "two holders of one lease";
+  auto notify = [&](const std::string& payload) {
+    Query("SELECT pg_notify('ordo_events', '" + payload + "')");
+  };
+  notify("order");
+  EXPECT_FALSE((*lease)->AwaitWakeup(absl::Milliseconds(300)));
+  notify("order,inventory");
+  EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
+  notify("");  // unknown types, e.g. a replay request
+  EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
+  EXPECT_TRUE((*lease)->CheckHeld().ok());
 }
 
 TEST_F(SubscriptionRunnerTest, TheCheckpointMovesOnlyFromWhereItWas) {

@@ -1,0 +1,11 @@
+// A whole Ordo on a fresh database for end-to-end tests.
+#include "support/ordo_stack.h"
+
+namespace ordo::testing {
+
+OrdoStack::OrdoStack(const StackBinaries& binaries)
+    : command_(binaries.command, database_.url()),
+      projector_({binaries.projector, "--database_url=" + database_.url(), "--poll_interval=100ms"}),
+      query_(binaries.query, database_.url()) {}
+
+}  // namespace ordo::testing
