@@ -2,9 +2,12 @@
 #include "store/subscription/event_tail.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <pqxx/result>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "store/log/event_rows.h"
 #include "store/pg/sql_array.h"
 
@@ -51,11 +54,12 @@ SELECT global_position, tx_id, stream_id, stream_type, version, event_id::text, 
  ORDER BY tx_id, global_position
 )sql";
 
-// One stream type ($5) through events_stream_type_tail, so the events of other types are
-// never looked at; $4 filters event types within it (`wanted`). A second branch returns the
-// last visible event of the whole log (the horizon, marked 1 in the last column): when
-// fewer than $3 events of the type came back, every one of them up to the horizon did, so
-// the subscriber has seen the log up to there. One statement, so one snapshot and one floor
+// One stream type (STREAM_TYPE, a quoted literal: a generic plan for a parameter does not
+// know how rare the type is and scans events_tail instead) through events_stream_type_tail,
+// so the events of other types are never looked at; $4 filters event types within it (`wanted`). A
+// second branch returns the last visible event of the whole log (the horizon, marked 1 in the last
+// column): when fewer than $3 events of the type came back, every one of them up to the horizon
+// did, so the subscriber has seen the log up to there. One statement, so one snapshot and one floor
 // for both branches.
 constexpr char kReadStreamTypeTail[] = "ordo_read_stream_type_tail";
 constexpr char kReadStreamTypeTailSql[] = R"sql(
@@ -65,7 +69,7 @@ WITH bound AS MATERIALIZED (SELECT ordo_visible_tx_floor() AS floor)
         (extract(epoch FROM e.recorded_at) * 1000000)::bigint,
         cardinality($4::text[]) = 0 OR e.event_type = ANY($4::text[]), 0
    FROM events e, bound
-  WHERE e.stream_type = $5::text
+  WHERE e.stream_type = STREAM_TYPE
     AND (e.tx_id, e.global_position) > ($1::xid8, $2::bigint)
     AND e.tx_id < bound.floor
   ORDER BY e.stream_type, e.tx_id, e.global_position
@@ -98,10 +102,14 @@ TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int lim
     return batch;
   }
   if (filter.stream_types.size() == 1) {
-    tx.conn().prepare(kReadStreamTypeTail, kReadStreamTypeTailSql);
-    pqxx::result rows =
-        tx.exec_prepared(kReadStreamTypeTail, std::to_string(after.tx_id), after.global_position,
-                         limit, TextArrayLiteral(filter.event_types), filter.stream_types[0]);
+    // One statement per stream type (prepared once per connection and type).
+    const std::string& stream_type = filter.stream_types[0];
+    const std::string name =
+        absl::StrCat(kReadStreamTypeTail, "_", std::hash<std::string>{}(stream_type));
+    tx.conn().prepare(name, absl::StrReplaceAll(kReadStreamTypeTailSql,
+                                                {{"STREAM_TYPE", tx.quote(stream_type)}}));
+    pqxx::result rows = tx.exec_prepared(name, std::to_string(after.tx_id), after.global_position,
+                                         limit, TextArrayLiteral(filter.event_types));
     batch.events.reserve(rows.size());
     size_t matching = 0;
     std::optional<LogPosition> horizon;

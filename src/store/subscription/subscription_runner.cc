@@ -120,7 +120,10 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
       if (!replayed.ok()) Log(std::string(replayed.message()));
     }
     absl::StatusOr<bool> progressed = Step(connection, prefetch);
-    if (absl::IsUnavailable(progressed.status())) return;  // reconnect from standby
+    if (absl::IsUnavailable(progressed.status())) {  // reconnect from standby
+      Log(std::string(progressed.status().message()));
+      return;
+    }
     if (!progressed.ok()) {
       Log(std::string(progressed.status().message()));
       if (WaitForStop(options_.initial_backoff)) return;
