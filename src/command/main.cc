@@ -19,8 +19,8 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/worker_pool.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/event_store.h"
+#include "store/pg/connection_pool.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "command/handler/inventory_traits.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/event_store.h"
+#include "store/pg/connection_pool.h"
 #include "support/command_writer.h"
 #include "support/test_database.h"
 

@@ -26,8 +26,8 @@ using testing::ClientContext;
 class InventoryE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new testing::OrdoStack(
-        {ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    stack_ =
+        new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
     database_ = &stack_->database();
     command_ = &stack_->command();
     projector_ = &stack_->projector();

@@ -16,8 +16,8 @@
 #include "ordo/v1/command_service.grpc.pb.h"
 #include "ordo/v1/query_service.grpc.pb.h"
 #include "support/child_process.h"
-#include "support/ordo_stack.h"
 #include "support/order_events.h"
+#include "support/ordo_stack.h"
 #include "support/service_process.h"
 #include "support/tcp_proxy.h"
 #include "support/test_database.h"
@@ -32,8 +32,8 @@ using testing::ClientContext;
 class QueryE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new testing::OrdoStack(
-        {ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    stack_ =
+        new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
     database_ = &stack_->database();
     command_ = &stack_->command();
     projector_ = &stack_->projector();

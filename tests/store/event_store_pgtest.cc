@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/time/clock.h"
-#include "store/pg/connection_pool.h"
 #include "store/log/event_store.h"
+#include "store/pg/connection_pool.h"
 #include "support/test_database.h"
 
 namespace ordo::store {

@@ -5,7 +5,8 @@ namespace ordo::testing {
 
 OrdoStack::OrdoStack(const StackBinaries& binaries)
     : command_(binaries.command, database_.url()),
-      projector_({binaries.projector, "--database_url=" + database_.url(), "--poll_interval=100ms"}),
+      projector_(
+          {binaries.projector, "--database_url=" + database_.url(), "--poll_interval=100ms"}),
       query_(binaries.query, database_.url()) {}
 
 }  // namespace ordo::testing
