@@ -206,12 +206,15 @@ class CommandHandler {
       } else {
         decided = Traits::Decide(state, command);
         verdict = decided.status();
-        // Nothing to write (a repeated no-op) is an answer about the state, like a refusal.
-        if (verdict.ok() && decided->empty() && !from_store) verdict = absl::AbortedError("");
       }
-      if (verdict.ok()) break;
-      // Only an answer based on the stored state counts: the cache may lag another process.
-      if (from_store) return verdict;
+      // Events to write are checked by the append's version. A refusal, or nothing to write
+      // (a repeated no-op), is an answer about the state: only the stored state may give
+      // it, as the cache may lag another process.
+      const bool answer_from_state = !verdict.ok() || decided->empty();
+      if (!answer_from_state || from_store) {
+        if (!verdict.ok()) return verdict;
+        break;
+      }
       ORDO_ASSIGN_OR_RETURN(entry, Load(stream_id, context.deadline));
       from_store = true;
     }

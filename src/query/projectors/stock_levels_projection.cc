@@ -44,24 +44,10 @@ ON CONFLICT (sku) DO UPDATE
       updated_at = EXCLUDED.updated_at
 )sql";
 
-std::string SkuOf(const InventoryEvent& event) {
-  switch (event.event_case()) {
-    case InventoryEvent::kStockReceived:
-      return event.stock_received().sku();
-    case InventoryEvent::kStockAdjusted:
-      return event.stock_adjusted().sku();
-    case InventoryEvent::kStockReserved:
-      return event.stock_reserved().sku();
-    case InventoryEvent::kStockReservationRejected:
-      return event.stock_reservation_rejected().sku();
-    case InventoryEvent::kStockReleased:
-      return event.stock_released().sku();
-    case InventoryEvent::kStockCommitted:
-      return event.stock_committed().sku();
-    case InventoryEvent::EVENT_NOT_SET:
-      break;
-  }
-  return "";
+// The SKU of a stream id made by events::InventoryStreamId.
+std::string SkuOfStream(const std::string& stream_id) {
+  static const std::string prefix = events::InventoryStreamId("");
+  return stream_id.rfind(prefix, 0) == 0 ? stream_id.substr(prefix.size()) : stream_id;
 }
 
 // Folds one decoded event into its SKU's row (made when absent).
@@ -74,7 +60,7 @@ absl::Status ApplyEvent(const RecordedEvent& stored, Rows& rows) {
                                                       " skips from version ", row.version, " to ",
                                                       stored.version));
   }
-  row.sku = SkuOf(event);
+  row.sku = SkuOfStream(stored.stream_id);
   switch (event.event_case()) {
     case InventoryEvent::kStockReceived:
       row.on_hand += event.stock_received().quantity();
@@ -111,16 +97,12 @@ store::SubscriberFilter StockLevelsProjection::filter() const {
 
 store::HandleResult StockLevelsProjection::Handle(const std::vector<RecordedEvent>& events,
                                                   pqxx::work& tx) {
-  // The SKUs of this batch whose stream began before it have rows to load. The SKU is the
-  // stream id without its prefix (events::InventoryStreamId).
-  const std::string prefix = events::InventoryStreamId("");
+  // The SKUs of this batch whose stream began before it have rows to load.
   std::unordered_map<std::string, int32_t> first_version;
   for (const RecordedEvent& e : events) first_version.emplace(e.stream_id, e.version);
   std::vector<std::string> to_load;
   for (const auto& [stream_id, version] : first_version) {
-    if (version > 1 && stream_id.rfind(prefix, 0) == 0) {
-      to_load.push_back(stream_id.substr(prefix.size()));
-    }
+    if (version > 1) to_load.push_back(SkuOfStream(stream_id));
   }
   Rows rows;
   absl::Status loaded = store::GuardPq("load stock_levels", [&]() -> absl::Status {
