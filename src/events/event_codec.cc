@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "events/json_payload.h"
@@ -73,20 +74,18 @@ absl::Status OneofCodec::Decode(const store::RecordedEvent& stored, Message& env
     auto it = by_type_.find(stored.event_type);
     if (it != by_type_.end()) field = it->second;
   }
+  // The current version is parsed as stored (no copy); anything else goes through Lift,
+  // which upcasts it or says why it cannot be read.
+  std::optional<CurrentPayload> lifted;
   if (field == nullptr || stored.schema_version != upcasters_.CurrentVersion(stored.event_type)) {
-    // The rare path: another version (or an error to describe).
     absl::StatusOr<CurrentPayload> current = Lift(stored);
     if (!current.ok()) return current.status();
-    envelope.Clear();
-    Message* payload = envelope.GetReflection()->MutableMessage(&envelope, field);
-    if (absl::Status s = ParseJsonPayload(current->json, *payload); !s.ok()) {
-      return Undecodable(stored, s);
-    }
-    return absl::OkStatus();
+    lifted = *std::move(current);
   }
   envelope.Clear();
   Message* payload = envelope.GetReflection()->MutableMessage(&envelope, field);
-  if (absl::Status s = ParseJsonPayload(stored.payload_json, *payload); !s.ok()) {
+  if (absl::Status s = ParseJsonPayload(lifted ? lifted->json : stored.payload_json, *payload);
+      !s.ok()) {
     return Undecodable(stored, s);
   }
   return absl::OkStatus();
