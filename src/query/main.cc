@@ -20,7 +20,11 @@
 #include "query/projection_service.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
-#include "query/read_models/order_history.h"
+#include "query/read_models/fulfilment_read_model.h"
+#include "query/read_models/stream_history.h"
+#include "query/fulfilment_query_service.h"
+#include "events/fulfilment_events.h"
+#include "events/order_events.h"
 #include "query/read_models/order_read_model.h"
 #include "query/read_models/stock_read_model.h"
 #include "store/pg/connection_pool.h"
@@ -70,7 +74,13 @@ int main(int argc, char** argv) {
   }
 
   ordo::query::OrderReadModel orders(pool);
-  ordo::query::OrderHistory history(pool);
+  ordo::query::StreamHistory history(
+      pool, "order", [](const std::string& order_id) { return order_id; },
+      [](const ordo::store::RecordedEvent& e) { return ordo::events::OrderEvents().Lift(e); });
+  ordo::query::StreamHistory fulfilment_history(
+      pool, "fulfilment", ordo::events::FulfilmentStreamId,
+      [](const ordo::store::RecordedEvent& e) { return ordo::events::FulfilmentEvents().Lift(e); });
+  ordo::query::FulfilmentReadModel fulfilments(pool);
   ordo::query::StockReadModel stock(pool);
   // Declared before the server: the server, destroyed first, waits for every call first.
   // As many workers as connections: more only queue on the pool (measured slower). A
@@ -78,6 +88,8 @@ int main(int argc, char** argv) {
   ordo::WorkerPool workers(pool_size);
   ordo::query::OrderQueryService query_service(orders, history, admin, workers);
   ordo::query::InventoryQueryService inventory_service(stock, admin, workers);
+  ordo::query::FulfilmentQueryService fulfilment_service(fulfilments, fulfilment_history, admin,
+                                                         workers);
   ordo::query::ProjectionService projection_service(admin, projections, workers);
 
   ordo::GrpcServerOptions options;
@@ -85,9 +97,11 @@ int main(int argc, char** argv) {
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::InventoryQueryService::service_full_name(),
+                                  ordo::v1::FulfilmentQueryService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
-      ordo::GrpcServer::Start(options, {&query_service, &inventory_service, &projection_service});
+      ordo::GrpcServer::Start(options, {&query_service, &inventory_service, &fulfilment_service,
+                                        &projection_service});
   if (!server.ok()) return fail(server.status().message());
 
   std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());

@@ -6,7 +6,7 @@
 
 #include "common/worker_pool.h"
 #include "ordo/v1/query_service.grpc.pb.h"
-#include "query/read_models/order_history.h"
+#include "query/read_models/stream_history.h"
 #include "query/read_models/order_read_model.h"
 #include "store/projection/projection_admin.h"
 
@@ -15,7 +15,7 @@ namespace ordo::query {
 class OrderQueryService final : public ordo::v1::OrderQueryService::CallbackService {
  public:
   // All must outlive the service.
-  OrderQueryService(OrderReadModel& orders, OrderHistory& history, store::ProjectionAdmin& admin,
+  OrderQueryService(OrderReadModel& orders, StreamHistory& history, store::ProjectionAdmin& admin,
                     WorkerPool& workers)
       : orders_(orders), history_(history), admin_(admin), workers_(workers) {}
 
@@ -34,7 +34,7 @@ class OrderQueryService final : public ordo::v1::OrderQueryService::CallbackServ
   absl::Status WaitForToken(const std::string& token, absl::Time deadline);
 
   OrderReadModel& orders_;
-  OrderHistory& history_;
+  StreamHistory& history_;
   store::ProjectionAdmin& admin_;
   WorkerPool& workers_;
 };

@@ -1,6 +1,7 @@
 // Every projection of the read side.
 #include "query/projections.h"
 
+#include "query/projectors/fulfilment_projection.h"
 #include "query/projectors/order_summary_projection.h"
 #include "query/projectors/stock_levels_projection.h"
 
@@ -10,6 +11,7 @@ std::vector<std::unique_ptr<store::Projection>> MakeProjections() {
   std::vector<std::unique_ptr<store::Projection>> projections;
   projections.push_back(std::make_unique<OrderSummaryProjection>());
   projections.push_back(std::make_unique<StockLevelsProjection>());
+  projections.push_back(std::make_unique<FulfilmentProjection>());
   return projections;
 }
 

@@ -1,0 +1,56 @@
+// Fires a subscriber's due timers (timer_store.h) on a thread of its own: claims them,
+// calls `fire` for each outside any transaction, deletes the ones that fired and retries
+// the others with backoff. Any number of pollers, in any number of processes, may serve
+// one owner: a claim keeps the others off a timer while it fires.
+#ifndef ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
+#define ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
+
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "store/subscription/timer_store.h"
+
+namespace ordo::store {
+
+struct TimerPollerOptions {
+  absl::Duration poll_interval = absl::Milliseconds(50);  // at most this late
+  absl::Duration claim_for = absl::Seconds(30);           // longer than any firing
+  absl::Duration max_backoff = absl::Seconds(30);
+  int batch_size = 100;
+};
+
+class TimerPoller {
+ public:
+  // OK: done. An error: fired again later, after a backoff that grows with its attempts.
+  using Fire = std::function<absl::Status(const Timer&)>;
+
+  // `store` must outlive the poller.
+  TimerPoller(TimerStore& store, std::string owner, Fire fire, TimerPollerOptions options = {});
+  ~TimerPoller();  // stops and joins
+  TimerPoller(const TimerPoller&) = delete;
+  TimerPoller& operator=(const TimerPoller&) = delete;
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  bool WaitForStop(absl::Duration timeout);
+
+  TimerStore& store_;
+  const std::string owner_;
+  const Fire fire_;
+  const TimerPollerOptions options_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace ordo::store
+
+#endif  // ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
