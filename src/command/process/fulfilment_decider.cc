@@ -79,10 +79,12 @@ class Builder {
   }
 
   // Undoes what was done, then ends the saga CANCELLED with `reason`.
-  void Cancel(const char* reason, const std::string& detail, bool cancel_order) {
+  // `void_payment`: false when the gateway declined it (nothing to void).
+  void Cancel(const char* reason, const std::string& detail, bool cancel_order,
+              bool void_payment = true) {
     const std::string& order_id = state_.order_id;
     ReleaseAll();
-    if (PaymentRequested(state_)) {
+    if (void_payment && PaymentRequested(state_)) {
       Send("void-payment", domain::PaymentCommand(domain::VoidPayment{order_id, detail}));
       SetTimer(TimerKind::kVoidPayment, absl::ZeroDuration());
     }
@@ -279,7 +281,7 @@ Decision Decide(const Fulfilment& fulfilment, const SagaInput& in,
     case Kind::kPaymentDeclined:
       if (f.stage == FulfilmentStage::kAuthorizingPayment) {
         b.Cancel(kPaymentDeclined, absl::StrCat("payment declined: ", in.reason),
-                 /*cancel_order=*/true);
+                 /*cancel_order=*/true, /*void_payment=*/false);
       }
       break;
     case Kind::kPaymentVoided:
