@@ -3,7 +3,8 @@
 
 -- Deadlines and other work a subscriber does later or outside any transaction. Set and
 -- cancelled in the transaction that records the subscriber's state; claimed by a poller
--- (FOR UPDATE SKIP LOCKED) for `claimed_until`, fired, then deleted.
+-- (FOR UPDATE SKIP LOCKED) whose session is `claimed_by`, fired, then deleted. A claim
+-- lapses when that session ends (its process died) or at `claimed_until`.
 CREATE TABLE IF NOT EXISTS saga_timers (
   owner          text        NOT NULL,   -- the subscriber, e.g. 'fulfilment'
   instance       text        NOT NULL,   -- e.g. 'fulfilment:<order_id>'
@@ -12,6 +13,7 @@ CREATE TABLE IF NOT EXISTS saga_timers (
   correlation_id text        NOT NULL,
   causation_id   text        NOT NULL,   -- the event whose handling set it
   attempts       integer     NOT NULL DEFAULT 0,
+  claimed_by     integer,               -- the claiming session's backend pid
   claimed_until  timestamptz,
   last_error     text,
   PRIMARY KEY (owner, instance, kind)

@@ -30,6 +30,8 @@ class FulfilmentSaga : public store::Subscriber {
 
   const std::string& name() const override { return name_; }
   store::SubscriberFilter filter() const override;
+  // Orders confirmed before the saga first ran are not its to fulfil.
+  store::SubscriberStart start() const override { return store::SubscriberStart::kNow; }
   store::HandleResult Handle(const std::vector<store::RecordedEvent>& events,
                              pqxx::work& tx) override;
 

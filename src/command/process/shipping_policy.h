@@ -20,6 +20,8 @@ class ShippingPolicy : public store::Subscriber {
 
   const std::string& name() const override { return name_; }
   store::SubscriberFilter filter() const override;
+  // Shipments dispatched before the policy first ran are not its to ship.
+  store::SubscriberStart start() const override { return store::SubscriberStart::kNow; }
   store::HandleResult Handle(const std::vector<store::RecordedEvent>& events,
                              pqxx::work& tx) override;
 

@@ -31,7 +31,6 @@
 #include "store/pg/connection_pool.h"
 #include "store/subscription/subscription_runner.h"
 #include "store/subscription/timer_poller.h"
-#include "store/subscription/timer_store.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
@@ -115,12 +114,11 @@ int main(int argc, char** argv) {
 
   ordo::process::FulfilmentSaga saga(store, orders, commands, policy);
   ordo::process::ShippingPolicy shipping(commands);
-  ordo::store::TimerStore timers(pool);
   {
     ordo::store::SubscriptionRunner saga_runner(pool.connection_string(), saga);
     ordo::store::SubscriptionRunner shipping_runner(pool.connection_string(), shipping);
     ordo::store::TimerPoller poller(
-        timers, ordo::process::kFulfilmentSagaName,
+        pool.connection_string(), ordo::process::kFulfilmentSagaName,
         [&](const ordo::store::Timer& timer) { return activities.Fire(timer); });
     saga_runner.Start();
     shipping_runner.Start();

@@ -11,6 +11,15 @@ namespace {
 constexpr char kEnsureSql[] =
     "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING";
 
+constexpr char kEnsureAtHeadSql[] = R"sql(
+INSERT INTO projection_checkpoints (name, tx_id, global_position)
+SELECT $1, coalesce(head.tx_id, '0'::xid8), coalesce(head.global_position, 0)
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (
+    SELECT tx_id, global_position FROM events WHERE tx_id < ordo_visible_tx_floor()
+     ORDER BY tx_id DESC, global_position DESC LIMIT 1) AS head ON true
+ON CONFLICT (name) DO NOTHING)sql";
+
 constexpr char kRead[] = "ordo_read_checkpoint";
 constexpr char kReadSql[] =
     "SELECT tx_id, global_position, state FROM projection_checkpoints WHERE name = $1";
@@ -65,6 +74,10 @@ namespace checkpoint_store {
 
 void Ensure(pqxx::transaction_base& tx, const std::string& name) {
   tx.exec_params(kEnsureSql, name);
+}
+
+void EnsureAtHead(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(kEnsureAtHeadSql, name);
 }
 
 absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& name) {

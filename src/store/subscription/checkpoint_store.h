@@ -34,6 +34,9 @@ namespace checkpoint_store {
 
 // Makes the row at (0, 0), running, unless it exists.
 void Ensure(pqxx::transaction_base& tx, const std::string& name);
+// As Ensure, but a new checkpoint starts at the last event visible now: the subscriber sees
+// only what is appended after it first ran.
+void EnsureAtHead(pqxx::transaction_base& tx, const std::string& name);
 
 // NOT_FOUND before Ensure.
 absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& name);

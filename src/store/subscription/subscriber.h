@@ -37,6 +37,10 @@ struct HandleResult {
   bool ok() const { return status.ok(); }
 };
 
+// Where a subscriber that never ran starts: at the first event of the log (a read model),
+// or at what is appended from now on (a process manager, which must not act on the past).
+enum class SubscriberStart { kFirstEvent, kNow };
+
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
@@ -45,6 +49,8 @@ class Subscriber {
   virtual const std::string& name() const = 0;
 
   virtual SubscriberFilter filter() const { return {}; }
+
+  virtual SubscriberStart start() const { return SubscriberStart::kFirstEvent; }
 
   // Handles `events` (never empty) within `tx`. The runner rolls `tx` back on error.
   virtual HandleResult Handle(const std::vector<RecordedEvent>& events, pqxx::work& tx) = 0;

@@ -98,7 +98,11 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
     // a crash can only lose the newest batches whole, which are then handled again. So
     // these commits need not wait for the WAL flush.
     tx.exec(absl::StrCat("SET synchronous_commit = off; ", kTailSessionSql));
-    checkpoint_store::Ensure(tx, subscriber_.name());
+    if (subscriber_.start() == SubscriberStart::kNow) {
+      checkpoint_store::EnsureAtHead(tx, subscriber_.name());
+    } else {
+      checkpoint_store::Ensure(tx, subscriber_.name());
+    }
   }
   TailPrefetch prefetch(connection_string_, filter_);
   active_ = true;

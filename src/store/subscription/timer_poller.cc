@@ -2,15 +2,21 @@
 #include "store/subscription/timer_poller.h"
 
 #include <algorithm>
+#include <memory>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "store/pg/pg_status.h"
 
 namespace ordo::store {
 
-TimerPoller::TimerPoller(TimerStore& store, std::string owner, Fire fire,
+TimerPoller::TimerPoller(std::string connection_string, std::string owner, Fire fire,
                          TimerPollerOptions options)
-    : store_(store), owner_(std::move(owner)), fire_(std::move(fire)), options_(options) {}
+    : connection_string_(std::move(connection_string)),
+      owner_(std::move(owner)),
+      fire_(std::move(fire)),
+      options_(options) {}
 
 TimerPoller::~TimerPoller() { Stop(); }
 
@@ -32,34 +38,47 @@ bool TimerPoller::WaitForStop(absl::Duration timeout) {
   return stopping_;
 }
 
+size_t TimerPoller::FireDue(pqxx::connection& connection) {
+  const std::vector<Timer> due =
+      timer_store::ClaimDue(connection, owner_, options_.batch_size, options_.claim_for);
+  for (const Timer& timer : due) {
+    const absl::Status fired = fire_(timer);
+    if (fired.ok()) {
+      timer_store::Done(connection, timer);
+      continue;
+    }
+    const absl::Duration backoff = std::min(
+        options_.max_backoff, absl::Milliseconds(100) * (1 << std::min(timer.attempts, 10)));
+    LogLine(absl::StrCat("timer ", timer.key.kind, " of ", timer.key.instance, " (attempt ",
+                         timer.attempts, "): ", fired.message(), "; again in ",
+                         absl::FormatDuration(backoff)));
+    timer_store::Retry(connection, timer, backoff, std::string(fired.message()));
+  }
+  return due.size();
+}
+
 void TimerPoller::Run() {
   std::string last_error;
+  std::unique_ptr<pqxx::connection> connection;
   for (;;) {
-    absl::StatusOr<std::vector<Timer>> due =
-        store_.ClaimDue(owner_, options_.batch_size, options_.claim_for);
-    if (!due.ok()) {
-      if (due.status().ToString() != last_error) {
-        last_error = due.status().ToString();
-        LogLine(absl::StrCat("timers of ", owner_, ": ", due.status().message(), "; retrying"));
+    absl::StatusOr<size_t> fired = GuardPq("timers", [&]() -> absl::StatusOr<size_t> {
+      if (!connection || !connection->is_open()) {
+        connection = std::make_unique<pqxx::connection>(connection_string_);
+      }
+      return FireDue(*connection);
+    });
+    if (!fired.ok()) {
+      // A timer whose outcome was not recorded stays claimed until this session is gone.
+      connection.reset();
+      if (fired.status().ToString() != last_error) {
+        last_error = fired.status().ToString();
+        LogLine(absl::StrCat("timers of ", owner_, ": ", fired.status().message(), "; retrying"));
       }
       if (WaitForStop(absl::Seconds(1))) return;
       continue;
     }
     last_error.clear();
-    for (const Timer& timer : *due) {
-      absl::Status fired = fire_(timer);
-      if (fired.ok()) {
-        (void)store_.Done(timer);  // else the claim lapses and it fires again: idempotent
-        continue;
-      }
-      const absl::Duration backoff =
-          std::min(options_.max_backoff, absl::Milliseconds(100) * (1 << std::min(timer.attempts, 10)));
-      LogLine(absl::StrCat("timer ", timer.key.kind, " of ", timer.key.instance, " (attempt ",
-                           timer.attempts, "): ", fired.message(), "; again in ",
-                           absl::FormatDuration(backoff)));
-      (void)store_.Retry(timer, backoff, std::string(fired.message()));
-    }
-    if (static_cast<int>(due->size()) == options_.batch_size) continue;
+    if (*fired == static_cast<size_t>(options_.batch_size)) continue;
     if (WaitForStop(options_.poll_interval)) return;
   }
 }

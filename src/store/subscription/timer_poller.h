@@ -1,7 +1,8 @@
-// Fires a subscriber's due timers (timer_store.h) on a thread of its own: claims them,
-// calls `fire` for each outside any transaction, deletes the ones that fired and retries
-// the others with backoff. Any number of pollers, in any number of processes, may serve
-// one owner: a claim keeps the others off a timer while it fires.
+// Fires a subscriber's due timers (timer_store.h) on a thread and a connection of its own:
+// claims a few, calls `fire` for each outside any transaction, deletes the ones that fired
+// and retries the others with backoff. Any number of pollers, in any number of processes,
+// may serve one owner: a claim keeps the others off a timer while it fires, and lapses
+// when the claiming process dies.
 #ifndef ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
 #define ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
 
@@ -21,7 +22,7 @@ struct TimerPollerOptions {
   absl::Duration poll_interval = absl::Milliseconds(50);  // at most this late
   absl::Duration claim_for = absl::Seconds(30);           // longer than any firing
   absl::Duration max_backoff = absl::Seconds(30);
-  int batch_size = 100;
+  int batch_size = 10;
 };
 
 class TimerPoller {
@@ -29,8 +30,8 @@ class TimerPoller {
   // OK: done. An error: fired again later, after a backoff that grows with its attempts.
   using Fire = std::function<absl::Status(const Timer&)>;
 
-  // `store` must outlive the poller.
-  TimerPoller(TimerStore& store, std::string owner, Fire fire, TimerPollerOptions options = {});
+  TimerPoller(std::string connection_string, std::string owner, Fire fire,
+              TimerPollerOptions options = {});
   ~TimerPoller();  // stops and joins
   TimerPoller(const TimerPoller&) = delete;
   TimerPoller& operator=(const TimerPoller&) = delete;
@@ -40,9 +41,11 @@ class TimerPoller {
 
  private:
   void Run();
+  // Claims and fires one batch; the number claimed.
+  size_t FireDue(pqxx::connection& connection);
   bool WaitForStop(absl::Duration timeout);
 
-  TimerStore& store_;
+  const std::string connection_string_;
   const std::string owner_;
   const Fire fire_;
   const TimerPollerOptions options_;

@@ -1,18 +1,18 @@
 // Timers of a subscriber that reacts over time (the saga's deadlines, DESIGN §11): rows of
 // `saga_timers`, set and cancelled in the transaction that records the subscriber's state,
-// so a kill -9 can lose neither. A due timer is claimed for a while (FOR UPDATE SKIP
-// LOCKED, committed at once), fired outside any transaction, then deleted; a claim that
-// lapses (its process died) is taken again, so firing must be idempotent.
+// so a kill -9 can lose neither. A due timer is claimed by a poller's session (FOR UPDATE
+// SKIP LOCKED, committed at once), fired outside any transaction, then deleted. A claim
+// lapses as soon as the claiming session ends (its process died), or after a while if it
+// hangs, and is then taken again: firing must be idempotent.
 #ifndef ORDO_STORE_SUBSCRIPTION_TIMER_STORE_H_
 #define ORDO_STORE_SUBSCRIPTION_TIMER_STORE_H_
 
+#include <pqxx/connection>
 #include <pqxx/transaction_base>
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "store/pg/connection_pool.h"
 
 namespace ordo::store {
 
@@ -29,6 +29,7 @@ struct Timer {
   int attempts = 0;          // this firing included
 };
 
+// Each function throws what libpqxx throws.
 namespace timer_store {
 
 // Inside the caller's transaction. Setting a timer that is set already changes nothing.
@@ -36,24 +37,18 @@ void Set(pqxx::transaction_base& tx, const TimerKey& key, absl::Duration delay,
          const std::string& correlation_id, const std::string& causation_id);
 void Cancel(pqxx::transaction_base& tx, const TimerKey& key);
 
+// On the poller's own connection, which must stay open while the claimed timers fire: up
+// to `limit` of the owner's due timers, each claimed by this session (for at most
+// `claim_for`, should it hang).
+std::vector<Timer> ClaimDue(pqxx::connection& connection, const std::string& owner, int limit,
+                            absl::Duration claim_for);
+// Fired: the timer is gone (unless it was set anew meanwhile).
+void Done(pqxx::connection& connection, const Timer& timer);
+// Not fired: due again after `delay`, with the error kept for operators.
+void Retry(pqxx::connection& connection, const Timer& timer, absl::Duration delay,
+           const std::string& error);
+
 }  // namespace timer_store
-
-class TimerStore {
- public:
-  explicit TimerStore(ConnectionPool& pool) : pool_(pool) {}
-
-  // Up to `limit` of the owner's due timers, each claimed for `claim_for`.
-  absl::StatusOr<std::vector<Timer>> ClaimDue(const std::string& owner, int limit,
-                                              absl::Duration claim_for);
-  // Fired: the timer is gone (unless it was set anew meanwhile).
-  absl::Status Done(const Timer& timer);
-  // Not fired: due again after `delay`, with the error kept for operators.
-  absl::Status Retry(const Timer& timer, absl::Duration delay, const std::string& error);
-
- private:
-  ConnectionPool& pool_;
-};
-
 }  // namespace ordo::store
 
 #endif  // ORDO_STORE_SUBSCRIPTION_TIMER_STORE_H_

@@ -28,11 +28,13 @@ namespace {
 // chosen event until fixed.
 class RecordingSubscriber final : public Subscriber {
  public:
-  RecordingSubscriber(std::string name, SubscriberFilter filter = {})
-      : name_(std::move(name)), filter_(std::move(filter)) {}
+  RecordingSubscriber(std::string name, SubscriberFilter filter = {},
+                      SubscriberStart start = SubscriberStart::kFirstEvent)
+      : name_(std::move(name)), filter_(std::move(filter)), start_(start) {}
 
   const std::string& name() const override { return name_; }
   SubscriberFilter filter() const override { return filter_; }
+  SubscriberStart start() const override { return start_; }
 
   HandleResult Handle(const std::vector<RecordedEvent>& events, pqxx::work& tx) override {
     {
@@ -61,6 +63,7 @@ class RecordingSubscriber final : public Subscriber {
  private:
   const std::string name_;
   const SubscriberFilter filter_;
+  const SubscriberStart start_;
   absl::Mutex mu_;
   std::string poison_stream_ ABSL_GUARDED_BY(mu_);
   int poison_version_ ABSL_GUARDED_BY(mu_) = 0;
@@ -182,6 +185,30 @@ TEST_F(SubscriptionRunnerTest, TheFilterRunsInTheTailAndTheCheckpointMovesPastWh
 }
 
 // Without a stream type the tail looks at every event and returns only the wanted types.
+TEST_F(SubscriptionRunnerTest, ASubscriberStartingNowSeesOnlyWhatIsAppendedAfterItFirstRan) {
+  RecordingSubscriber subscriber("from-now", {}, SubscriberStart::kNow);
+  Append("past-1", "Happened", 3);
+  {
+    SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
+    runner.Start();
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] { return Query("SELECT count(*) FROM projection_checkpoints WHERE name = "
+                           "'from-now' AND global_position > 0") == "1"; },
+        absl::Seconds(30)));
+    Append("new-1", "Happened", 2);
+    ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("from-now"); }, absl::Seconds(30)));
+  }
+  // Restarted, it carries on from its checkpoint: nothing is skipped.
+  Append("new-2", "Happened", 1);
+  SubscriptionRunner again(db_.url(), subscriber, FastOptions());
+  again.Start();
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("from-now"); }, absl::Seconds(30)));
+  again.Stop();
+  EXPECT_EQ(Query("SELECT string_agg(stream_id || '@' || version, ',' ORDER BY position) "
+                  "FROM seen WHERE subscriber = 'from-now'"),
+            "new-1@1,new-1@2,new-2@1");
+}
+
 TEST_F(SubscriptionRunnerTest, AnEventTypeFilterAloneWorksTheSame) {
   RecordingSubscriber subscriber("types-only", SubscriberFilter{{"Wanted", "AlsoWanted"}, {}});
   Append("t-1", "Wanted", 2);
