@@ -8,40 +8,7 @@ set -uo pipefail
 BUF=$1
 COMMAND=http://$2
 QUERY=http://$3
-passed=0
-failed=0
-LAST_CALL=""
-REPLY=""
-
-# call URL [JSON]: one unary call; the reply (or the error as JSON) lands in $REPLY.
-call() {
-  LAST_CALL="buf curl --protocol grpc --http2-prior-knowledge -d '${2:-{\}}' $1"
-  REPLY=$("$BUF" curl --protocol grpc --http2-prior-knowledge -d "${2:-{\}}" "$1" 2>&1)
-}
-
-# expect DESCRIPTION JQ_EXPRESSION: the expression must be true of $REPLY.
-expect() {
-  if jq -e "$2" >/dev/null 2>&1 <<<"$REPLY"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  expected: %s\n  call: %s\n  reply: %s\n' "$1" "$2" "$LAST_CALL" "$REPLY"
-  fi
-}
-
-# expect_lines DESCRIPTION TEXT...: every TEXT must be a line of $REPLY.
-expect_lines() {
-  local description=$1 line
-  shift
-  for line in "$@"; do
-    if grep -qxF "$line" <<<"$REPLY"; then
-      passed=$((passed + 1))
-    else
-      failed=$((failed + 1))
-      printf 'FAIL: %s: no line %s\n  call: %s\n  reply: %s\n' "$description" "$line" "$LAST_CALL" "$REPLY"
-    fi
-  done
-}
+source "$(dirname "$0")/smoke_lib.sh"
 
 id="smoke-$(date +%s%N)"
 customer="smoke-customer-$id"
@@ -98,7 +65,7 @@ expect "GetOrderHistory" '[.events[].eventType] == ["OrderCreated", "OrderItemAd
 call "$QUERY/ordo.v1.OrderQueryService/ListOrders" "{\"customer_id\":\"$customer\"}"
 expect "ListOrders" "[.orders[].orderId] == [\"$id\"] and (.nextPageToken // \"\") == \"\""
 call "$QUERY/ordo.v1.ProjectionService/ListProjections"
-expect "ListProjections" '.projections[0].name == "order_summary" and .projections[0].state == "running"'
+expect "ListProjections" '[.projections[] | select(.name == "order_summary")][0].state == "running"'
 
 sku="smoke-sku-$RANDOM$RANDOM"
 call "$COMMAND/ordo.v1.InventoryCommandService/ReceiveStock" \
