@@ -290,9 +290,10 @@ TEST_F(QueryE2eTest, ProjectionServiceShowsStatusAndRebuilds) {
   ordo::v1::ListProjectionsResponse listed;
   ASSERT_TRUE(projections_->ListProjections(ClientContext().get(), {}, &listed).ok());
   // Every projection is listed (by name); order_summary is the one this test wrote to.
-  ASSERT_EQ(listed.projections_size(), 2);
-  EXPECT_EQ(listed.projections(1).name(), "stock_levels");
-  const ordo::v1::Projection& p = listed.projections(0);
+  ASSERT_EQ(listed.projections_size(), 3);
+  EXPECT_EQ(listed.projections(0).name(), "fulfilments");
+  EXPECT_EQ(listed.projections(2).name(), "stock_levels");
+  const ordo::v1::Projection& p = listed.projections(1);
   EXPECT_EQ(p.name(), "order_summary");
   EXPECT_EQ(p.state(), "running");
   EXPECT_GT(p.last_heartbeat().seconds(), 0);
