@@ -29,12 +29,16 @@ using testing::ClientContext;
 
 constexpr absl::Duration kPaymentTimeout = absl::Seconds(2);
 
-std::unique_ptr<testing::ChildProcess> StartSaga(const std::string& database_url) {
+// Waits until it runs; `active`: until it holds the saga's lease (and so its checkpoint
+// exists, at the head of the log when it is the first).
+std::unique_ptr<testing::ChildProcess> StartSaga(const std::string& database_url,
+                                                 bool active) {
   auto saga = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
       ORDO_SAGA_BINARY, "--database_url=" + database_url,
       "--payment_timeout=" + absl::FormatDuration(kPaymentTimeout), "--carrier_delay=50ms",
       "--payment_limit_cents=1000000"});
-  EXPECT_TRUE(saga->WaitForOutput("ordo-saga running", absl::Seconds(20)));
+  EXPECT_TRUE(saga->WaitForOutput(active ? "subscriber fulfilment: active" : "ordo-saga running",
+                                  absl::Seconds(20)));
   return saga;
 }
 
@@ -43,7 +47,7 @@ class FulfilmentE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     stack_ =
         new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
-    saga_ = StartSaga(stack_->database().url()).release();
+    saga_ = StartSaga(stack_->database().url(), /*active=*/true).release();
   }
   static void TearDownTestSuite() {
     delete saga_;
@@ -329,7 +333,7 @@ TEST_F(FulfilmentE2eTest, ACustomerCancelRacingTheFlowAlwaysEndsCancelledWithThe
 }
 
 TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
-  std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url());
+  std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
   Receive("failover-tea", 1000);
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
