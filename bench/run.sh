@@ -31,8 +31,9 @@ load() {
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 bench_main() {
-  local quick=false
+  local quick=false only_fulfilment=false
   [ "${1:-}" = "--quick" ] && quick=true
+  [ "${1:-}" = "--fulfilment" ] && only_fulfilment=true
   BENCH_SECONDS=10; local catchup_orders=200000
   if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
@@ -56,6 +57,15 @@ bench_main() {
     current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync',
     'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level', 'full_page_writes',
     'max_wal_size', 'checkpoint_timeout', 'work_mem')")
+
+  source "$ROOT/bench/fulfilment.sh"
+  if $only_fulfilment; then
+    # Rows 12 and 13 alone, printed (docs/benchmarks.md is left as it is).
+    fulfilment_rows "$admin"
+    printf '%s\n' "| row | in flight | result (median) | spread | latency p50 / p99 | notes | ratio |" \
+      "|---|---|---|---|---|---|---|" "${BENCH_ROWS[@]}"
+    return 0
+  fi
 
   # Row 1 setup: 32 clients x 500 streams x 5 events for pgbench's read + append.
   psql -q "$admin/ordo_limit" -c "
@@ -261,6 +271,9 @@ SQL
     "OrderCreated v2 $d_v2 ns, v1 through the upcaster $d_v1 ns; protobuf's JSON parser $d_proto ns" \
     "$(ratio "$d_proto" "$d_item")x faster than protobuf"
 
+  # Rows 12 and 13: fulfilment (bench/fulfilment.sh).
+  fulfilment_rows "$admin"
+
   row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
   row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
 
@@ -280,7 +293,9 @@ SQL
   \`ordo-bench-load --mode=<mode> --in_flight=N --duration=${BENCH_SECONDS}s\` (async gRPC client);
   \`ordo-visibility-probe --clients=2 --interval=20ms\` beside \`ordo-bench-load --rate=<half of row 2>\`;
   \`h2load -c 1 -m 32 -D ${BENCH_SECONDS} -d <CreateOrder frame>\`; row 4 times \`ordo-projector\`
-  from an empty read model, against one \`INSERT … SELECT … GROUP BY\`. See bench/run.sh.
+  from an empty read model, against one \`INSERT … SELECT … GROUP BY\`; rows 12–13
+  \`ordo-bench-orders\` (create + add + confirm per order) with \`ordo-saga --carrier_delay=0ms\`,
+  latencies from the events' \`recorded_at\`. See bench/run.sh and bench/fulfilment.sh.
 
 | row | in flight | result (median) | spread | latency p50 / p99 / p99.9 | notes | ratio to limit |
 |---|---|---|---|---|---|---|
