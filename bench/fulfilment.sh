@@ -98,6 +98,6 @@ fulfilment_rows() {
   done
   row "13. kill -9 of the active ordo-saga → standby active" 1 "$(median "${takeover[@]}") ms" \
     "$(spread "${takeover[@]}")" "first saga step after the kill: $(median "${first[@]}") ms" \
-    "the standby tries the lease every 1 s" ""
+    "" ""
   stop_stack
 }

@@ -45,7 +45,8 @@ ABSL_FLAG(std::string, payment_limit_cents, "",
 ABSL_FLAG(std::string, carrier_delay, "",
           "how long after a shipment is requested the sandbox carrier collects it (env "
           "ORDO_CARRIER_DELAY; default 200ms)");
-ABSL_FLAG(int, pool_size, 8, "database connections");
+ABSL_FLAG(int, pool_size, 24,
+          "database connections (the saga works on up to 16 orders at once, the timers on 8)");
 
 namespace {
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "common/log.h"
 #include "store/pg/pg_status.h"
 
@@ -16,7 +17,8 @@ TimerPoller::TimerPoller(std::string connection_string, std::string owner, Fire 
     : connection_string_(std::move(connection_string)),
       owner_(std::move(owner)),
       fire_(std::move(fire)),
-      options_(options) {}
+      options_(options),
+      workers_(options.parallelism) {}
 
 TimerPoller::~TimerPoller() { Stop(); }
 
@@ -41,8 +43,19 @@ bool TimerPoller::WaitForStop(absl::Duration timeout) {
 size_t TimerPoller::FireDue(pqxx::connection& connection) {
   const std::vector<Timer> due =
       timer_store::ClaimDue(connection, owner_, options_.batch_size, options_.claim_for);
-  for (const Timer& timer : due) {
-    const absl::Status fired = fire_(timer);
+  // Fired at once; their outcomes recorded after, on this poller's connection.
+  std::vector<absl::Status> outcomes(due.size());
+  absl::BlockingCounter done(static_cast<int>(due.size()));
+  for (size_t i = 0; i < due.size(); ++i) {
+    workers_.Post([this, &due, &outcomes, &done, i] {
+      outcomes[i] = fire_(due[i]);
+      done.DecrementCount();
+    });
+  }
+  done.Wait();
+  for (size_t i = 0; i < due.size(); ++i) {
+    const Timer& timer = due[i];
+    const absl::Status& fired = outcomes[i];
     if (fired.ok()) {
       timer_store::Done(connection, timer);
       continue;

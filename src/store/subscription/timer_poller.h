@@ -1,6 +1,6 @@
-// Fires a subscriber's due timers (timer_store.h) on a thread and a connection of its own:
-// claims a few, calls `fire` for each outside any transaction, deletes the ones that fired
-// and retries the others with backoff. Any number of pollers, in any number of processes,
+// Fires a subscriber's due timers (timer_store.h) with a connection of its own: claims a
+// few, calls `fire` for each outside any transaction (several at once, on a pool of
+// threads), deletes the ones that fired and retries the others with backoff. Any number of pollers, in any number of processes,
 // may serve one owner: a claim keeps the others off a timer while it fires, and lapses
 // when the claiming process dies.
 #ifndef ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/worker_pool.h"
 #include "store/subscription/timer_store.h"
 
 namespace ordo::store {
@@ -22,7 +23,8 @@ struct TimerPollerOptions {
   absl::Duration poll_interval = absl::Milliseconds(50);  // at most this late
   absl::Duration claim_for = absl::Seconds(30);           // longer than any firing
   absl::Duration max_backoff = absl::Seconds(30);
-  int batch_size = 10;
+  int batch_size = 32;
+  int parallelism = 8;  // timers fired at once
 };
 
 class TimerPoller {
@@ -51,6 +53,7 @@ class TimerPoller {
   const TimerPollerOptions options_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  WorkerPool workers_;
   std::thread thread_;
 };
 
