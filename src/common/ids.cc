@@ -16,9 +16,9 @@ constexpr unsigned char kNamespace[16] = {0x6f, 0x72, 0x64, 0x6f, 0x1c, 0x5e, 0x
                                           0x9d, 0x0e, 0x51, 0x37, 0xa4, 0x8b, 0x22, 0xf1};
 
 std::string Format(const unsigned char b[16]) {
-  return absl::StrFormat(
-      "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-      b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                         b[12], b[13], b[14], b[15]);
 }
 
 }  // namespace

@@ -47,9 +47,8 @@ grpc::ServerUnaryReactor* FulfilmentQueryService::GetFulfilmentHistory(
     grpc::CallbackServerContext* context, const ordo::v1::GetFulfilmentHistoryRequest* request,
     ordo::v1::GetOrderHistoryResponse* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    absl::StatusOr<ordo::v1::GetOrderHistoryResponse> page =
-        history_.Get(request->order_id(), request->page_size(), request->page_token(),
-                     CallDeadline(*context));
+    absl::StatusOr<ordo::v1::GetOrderHistoryResponse> page = history_.Get(
+        request->order_id(), request->page_size(), request->page_token(), CallDeadline(*context));
     if (!page.ok()) return ToGrpcStatus(page.status());
     *reply = *std::move(page);
     return grpc::Status::OK;

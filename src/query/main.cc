@@ -15,18 +15,18 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/worker_pool.h"
+#include "events/fulfilment_events.h"
+#include "events/order_events.h"
+#include "query/fulfilment_query_service.h"
 #include "query/inventory_query_service.h"
 #include "query/order_query_service.h"
 #include "query/projection_service.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
 #include "query/read_models/fulfilment_read_model.h"
-#include "query/read_models/stream_history.h"
-#include "query/fulfilment_query_service.h"
-#include "events/fulfilment_events.h"
-#include "events/order_events.h"
 #include "query/read_models/order_read_model.h"
 #include "query/read_models/stock_read_model.h"
+#include "query/read_models/stream_history.h"
 #include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
 
@@ -99,9 +99,8 @@ int main(int argc, char** argv) {
                                   ordo::v1::InventoryQueryService::service_full_name(),
                                   ordo::v1::FulfilmentQueryService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};
-  absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
-      ordo::GrpcServer::Start(options, {&query_service, &inventory_service, &fulfilment_service,
-                                        &projection_service});
+  absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server = ordo::GrpcServer::Start(
+      options, {&query_service, &inventory_service, &fulfilment_service, &projection_service});
   if (!server.ok()) return fail(server.status().message());
 
   std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());

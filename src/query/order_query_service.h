@@ -6,8 +6,8 @@
 
 #include "common/worker_pool.h"
 #include "ordo/v1/query_service.grpc.pb.h"
-#include "query/read_models/stream_history.h"
 #include "query/read_models/order_read_model.h"
+#include "query/read_models/stream_history.h"
 #include "store/projection/projection_admin.h"
 
 namespace ordo::query {

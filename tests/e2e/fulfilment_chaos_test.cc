@@ -35,9 +35,9 @@ constexpr int kSkus = 20;
 constexpr int kUnitsPerSku = 12;
 
 std::unique_ptr<testing::ChildProcess> StartSaga(const std::string& database_url) {
-  return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-      ORDO_SAGA_BINARY, "--database_url=" + database_url, "--payment_timeout=1s",
-      "--carrier_delay=20ms"});
+  return std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{ORDO_SAGA_BINARY, "--database_url=" + database_url,
+                               "--payment_timeout=1s", "--carrier_delay=20ms"});
 }
 
 std::string Sku(int i) { return absl::StrCat("chaos-sku-", i); }
@@ -154,7 +154,8 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
                                  "global_position) FROM events WHERE stream_id LIKE '%",
                                  order_id, "'"))
         << "\ndead letters: " << db.Query("SELECT string_agg(error, '; ') FROM dead_letters")
-        << "\n" << saga->Output();
+        << "\n"
+        << saga->Output();
     if (f.state() == ordo::v1::FULFILMENT_STATE_COMPLETED) {
       ++completed;
     } else {
@@ -165,9 +166,9 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
   EXPECT_GT(completed, 0);
   EXPECT_GT(cancelled, 0);
   for (const char* reason : {"OUT_OF_STOCK", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT"}) {
-    EXPECT_NE(db.Query(absl::StrCat("SELECT count(*) FROM fulfilments WHERE reason = '", reason,
-                                    "'")),
-              "0")
+    EXPECT_NE(
+        db.Query(absl::StrCat("SELECT count(*) FROM fulfilments WHERE reason = '", reason, "'")),
+        "0")
         << reason;
   }
 
@@ -189,8 +190,9 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
              sum(on_hand) OVER w AS on_hand, sum(reserved) OVER w AS reserved
         FROM moves WINDOW w AS (PARTITION BY stream_id ORDER BY version))
     )sql";
-  EXPECT_EQ(db.Query(absl::StrCat(kStockHistory, "SELECT count(*) FROM running WHERE on_hand < 0 "
-                                                 "OR reserved < 0 OR on_hand - reserved < 0")),
+  EXPECT_EQ(db.Query(absl::StrCat(kStockHistory,
+                                  "SELECT count(*) FROM running WHERE on_hand < 0 "
+                                  "OR reserved < 0 OR on_hand - reserved < 0")),
             "0");
   // The read model agrees with the log, and nothing is left reserved.
   EXPECT_EQ(db.Query(absl::StrCat(
@@ -234,9 +236,10 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
                      "'capture' AND answer = 'captured'"),
             std::to_string(completed));
   // No request was applied twice: each request id's events come from one transaction.
-  EXPECT_EQ(db.Query("SELECT count(*) FROM (SELECT metadata->>'request_id' FROM events WHERE "
-                     "metadata->>'request_id' <> '' GROUP BY 1 HAVING count(DISTINCT tx_id) > 1) x"),
-            "0");
+  EXPECT_EQ(
+      db.Query("SELECT count(*) FROM (SELECT metadata->>'request_id' FROM events WHERE "
+               "metadata->>'request_id' <> '' GROUP BY 1 HAVING count(DISTINCT tx_id) > 1) x"),
+      "0");
   // Nothing was parked: every event was handled.
   EXPECT_EQ(db.Query("SELECT count(*) FROM dead_letters"), "0");
   std::cout << "chaos: " << completed << " completed, " << cancelled << " cancelled, "

@@ -31,12 +31,11 @@ constexpr absl::Duration kPaymentTimeout = absl::Seconds(2);
 
 // Waits until it runs; `active`: until it holds the saga's lease (and so its checkpoint
 // exists, at the head of the log when it is the first).
-std::unique_ptr<testing::ChildProcess> StartSaga(const std::string& database_url,
-                                                 bool active) {
-  auto saga = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-      ORDO_SAGA_BINARY, "--database_url=" + database_url,
-      "--payment_timeout=" + absl::FormatDuration(kPaymentTimeout), "--carrier_delay=50ms",
-      "--payment_limit_cents=1000000"});
+std::unique_ptr<testing::ChildProcess> StartSaga(const std::string& database_url, bool active) {
+  auto saga = std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{ORDO_SAGA_BINARY, "--database_url=" + database_url,
+                               "--payment_timeout=" + absl::FormatDuration(kPaymentTimeout),
+                               "--carrier_delay=50ms", "--payment_limit_cents=1000000"});
   EXPECT_TRUE(saga->WaitForOutput(active ? "subscriber fulfilment: active" : "ordo-saga running",
                                   absl::Seconds(20)));
   return saga;
@@ -154,9 +153,9 @@ class FulfilmentE2eTest : public ::testing::Test {
 
   // How many events the log holds of `type` on `stream_id`.
   int Count(const std::string& stream_id, const std::string& type) {
-    return std::stoi(database().Query(absl::StrCat(
-        "SELECT count(*) FROM events WHERE stream_id = '", stream_id, "' AND event_type = '",
-        type, "'")));
+    return std::stoi(
+        database().Query(absl::StrCat("SELECT count(*) FROM events WHERE stream_id = '", stream_id,
+                                      "' AND event_type = '", type, "'")));
   }
 
   static testing::OrdoStack* stack_;
@@ -211,16 +210,16 @@ TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
       fulfilments_->GetFulfilmentHistory(ClientContext().get(), history_request, &history).ok());
   std::vector<std::string> types;
   for (const auto& e : history.events()) types.push_back(e.event_type());
-  EXPECT_EQ(types, (std::vector<std::string>{
-                       "FulfilmentStarted", "FulfilmentLineReserved", "FulfilmentLineReserved",
-                       "FulfilmentPaymentRequested", "FulfilmentShipmentRequested",
-                       "FulfilmentShipmentDispatched", "FulfilmentShipped",
-                       "FulfilmentCompleted"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"FulfilmentStarted", "FulfilmentLineReserved",
+                                      "FulfilmentLineReserved", "FulfilmentPaymentRequested",
+                                      "FulfilmentShipmentRequested", "FulfilmentShipmentDispatched",
+                                      "FulfilmentShipped", "FulfilmentCompleted"}));
   // Each saga command's causation is the event that triggered it.
-  EXPECT_EQ(database().Query(absl::StrCat(
-                "SELECT count(*) FROM events c JOIN events t ON t.event_id::text = "
-                "c.metadata->>'causation_id' WHERE c.stream_id = 'payment:",
-                order_id, "' AND c.event_type = 'PaymentRequested'")),
+  EXPECT_EQ(database().Query(
+                absl::StrCat("SELECT count(*) FROM events c JOIN events t ON t.event_id::text = "
+                             "c.metadata->>'causation_id' WHERE c.stream_id = 'payment:",
+                             order_id, "' AND c.event_type = 'PaymentRequested'")),
             "1");
 }
 
@@ -332,6 +331,45 @@ TEST_F(FulfilmentE2eTest, ACustomerCancelRacingTheFlowAlwaysEndsCancelledWithThe
   ExpectStock("race-tea", 100 - shipped, 0);
 }
 
+TEST_F(FulfilmentE2eTest, AnInputThatContradictsTheSagaIsParkedAndVisible) {
+  Receive("park-tea", 10);
+  const std::string order_id = PlaceOrder("timeout-erin", {{"park-tea", 1}});
+  WaitForState(order_id, ordo::v1::FULFILMENT_STATE_AUTHORIZING_PAYMENT);
+  // Shipped by hand before its payment was authorised: the saga cannot explain that.
+  ordo::v1::ShipOrderRequest ship;
+  ship.set_order_id(order_id);
+  ship.set_tracking_number("BY-HAND-1");
+  ordo::v1::CommandResult shipped;
+  ASSERT_TRUE(orders_->ShipOrder(ClientContext().get(), ship, &shipped).ok());
+  auto projections = ordo::v1::ProjectionService::NewStub(stack_->query().channel());
+  ordo::v1::ListDeadLettersRequest request;
+  request.set_projection("fulfilment");
+  ordo::v1::ListDeadLettersResponse letters;
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        return projections->ListDeadLetters(ClientContext().get(), request, &letters).ok() &&
+               letters.dead_letters_size() > 0;
+      },
+      absl::Seconds(30)));
+  const ordo::v1::DeadLetter& letter = letters.dead_letters(0);
+  EXPECT_EQ(letter.stream_id(), order_id);
+  EXPECT_EQ(letter.event_type(), "OrderShipped");
+  EXPECT_NE(letter.error().find("shipped while its fulfilment was authorizing payment"),
+            std::string::npos)
+      << letter.error();
+  EXPECT_EQ(letter.status(), "parked");
+  // The saga carries on with every other stream: the deadline still cancels and releases.
+  Fulfilment f = WaitForState(order_id, ordo::v1::FULFILMENT_STATE_CANCELLED);
+  EXPECT_EQ(f.reason(), "PAYMENT_TIMEOUT");
+  ExpectStock("park-tea", 10, 0);
+  // Discarded, so the rest of the suite sees no parked letters.
+  ordo::v1::DiscardDeadLetterRequest discard;
+  discard.set_id(letter.id());
+  discard.set_reason("shipped by hand in a test");
+  ordo::v1::DeadLetter discarded;
+  EXPECT_TRUE(projections->DiscardDeadLetter(ClientContext().get(), discard, &discarded).ok());
+}
+
 TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
   std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
   Receive("failover-tea", 1000);
@@ -341,8 +379,8 @@ TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
   }
   // Mid-flow: the first fulfilment has started, the last ones are still on their way.
   Fulfilment first;
-  ASSERT_TRUE(testing::WaitUntil([&] { return GetFulfilment(ids[0], &first).ok(); },
-                                 absl::Seconds(20)));
+  ASSERT_TRUE(
+      testing::WaitUntil([&] { return GetFulfilment(ids[0], &first).ok(); }, absl::Seconds(20)));
   saga_->Signal(SIGKILL);
   saga_->WaitForExit(absl::Seconds(10));
   for (int i = 5; i < 10; ++i) {

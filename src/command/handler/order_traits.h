@@ -5,7 +5,6 @@
 
 #include <string>
 #include <variant>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "command/domain/order.h"
@@ -13,20 +12,15 @@
 #include "command/domain/order_decider.h"
 #include "command/domain/order_validation.h"
 #include "command/handler/command_handler.h"
+#include "command/handler/short_stream_traits.h"
 #include "common/ids.h"
 #include "events/order_events.h"
 
 namespace ordo::command {
 
-struct OrderTraits {
-  using State = domain::Order;
-  using Command = domain::OrderCommand;
-  using Event = ordo::v1::OrderEvent;
-  struct Summary {};
-
+struct OrderTraits
+    : ShortStreamTraits<domain::Order, domain::OrderCommand, ordo::v1::OrderEvent> {
   static constexpr char kNoun[] = "order";
-  static constexpr int kSnapshotEvery = 0;
-  static constexpr int kSnapshotSchemaVersion = 0;
 
   static const events::OrderCodec& Codec() { return events::OrderEvents(); }
 
@@ -41,15 +35,6 @@ struct OrderTraits {
   static std::string StreamId(const Command& command) { return domain::TargetOrderId(command); }
   static bool CreatesStream(const Command& command) {
     return std::holds_alternative<domain::CreateOrder>(command);
-  }
-  static absl::StatusOr<std::vector<Event>> Decide(const State& state, const Command& command) {
-    return domain::Decide(state, command);
-  }
-  static void Apply(State& state, const Event& event) { domain::Apply(state, event); }
-  static Summary Summarize(const State&, const Command&) { return {}; }
-  static std::string SnapshotJson(const State&) { return {}; }
-  static absl::StatusOr<State> FromSnapshotJson(const std::string&) {
-    return absl::UnimplementedError("orders have no snapshots");
   }
 };
 

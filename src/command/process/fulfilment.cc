@@ -12,7 +12,8 @@ void Apply(Fulfilment& f, const ordo::v1::FulfilmentEvent& event) {
       f.customer_id = e.customer_id();
       f.amount_cents = e.amount_cents();
       f.currency = e.currency();
-      for (const auto& line : e.lines()) f.lines[line.sku()] = {line.quantity(), LineStatus::kPending};
+      for (const auto& line : e.lines())
+        f.lines[line.sku()] = {line.quantity(), LineStatus::kPending};
       f.stage = FulfilmentStage::kReservingStock;
       break;
     }

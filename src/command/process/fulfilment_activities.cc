@@ -55,10 +55,10 @@ absl::Status FulfilmentActivities::AuthorizePayment(const std::string& order_id,
                                            payment.amount_cents, payment.currency));
   switch (answer.outcome) {
     case AuthorizationAnswer::Outcome::kAuthorized: {
-      absl::Status recorded = commands_.Send(
-          Step("record-authorization",
-               domain::RecordAuthorization{order_id, answer.authorization_id}),
-          origin);
+      absl::Status recorded =
+          commands_.Send(Step("record-authorization",
+                              domain::RecordAuthorization{order_id, answer.authorization_id}),
+                         origin);
       // Voided meanwhile (the deadline, or the customer): void the late authorisation.
       if (absl::IsFailedPrecondition(recorded)) return VoidPayment(origin);
       return recorded;
@@ -103,12 +103,11 @@ absl::Status FulfilmentActivities::DispatchShipment(const std::string& order_id,
                                                     const StepOrigin& origin) {
   ORDO_ASSIGN_OR_RETURN(Collection collection, carrier_.Collect(order_id));
   // Refused when the shipment was cancelled meanwhile: nothing to collect.
-  return commands_.Send(
-      SagaStep{"dispatch-shipment",
-               domain::ShipmentCommand(domain::DispatchShipment{
-                   order_id, collection.tracking_number, collection.carrier}),
-               /*refusal_is_done=*/true},
-      origin);
+  return commands_.Send(SagaStep{"dispatch-shipment",
+                                 domain::ShipmentCommand(domain::DispatchShipment{
+                                     order_id, collection.tracking_number, collection.carrier}),
+                                 /*refusal_is_done=*/true},
+                        origin);
 }
 
 }  // namespace ordo::process

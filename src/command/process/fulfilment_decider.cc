@@ -73,8 +73,8 @@ class Builder {
   // this also covers answers still on their way.
   void ReleaseAll() {
     for (const auto& [sku, line] : state_.lines) {
-      Send(absl::StrCat("release/", sku), domain::InventoryCommand(domain::ReleaseStock{
-                                              sku, state_.order_id}));
+      Send(absl::StrCat("release/", sku),
+           domain::InventoryCommand(domain::ReleaseStock{sku, state_.order_id}));
     }
   }
 
@@ -164,8 +164,8 @@ void Start(Builder& b, const SagaInput& in, const FulfilmentPolicy& policy) {
   e->set_amount_cents(amount);
   b.Record(std::move(event));
   for (const auto& [sku, line] : order.lines) {
-    b.Send(absl::StrCat("reserve/", sku), domain::InventoryCommand(domain::ReserveStock{
-                                              sku, in.order_id, line.quantity}));
+    b.Send(absl::StrCat("reserve/", sku),
+           domain::InventoryCommand(domain::ReserveStock{sku, in.order_id, line.quantity}));
   }
   if (order.lines.empty()) RequestPayment(b, policy);
 }
@@ -182,7 +182,8 @@ void OnStockAnswer(Builder& b, const SagaInput& in, const FulfilmentPolicy& poli
   if (f.stage != FulfilmentStage::kReservingStock) return;  // a repeat, or after the end
   auto line = f.lines.find(in.sku);
   if (line == f.lines.end()) {
-    if (in.caused_by_saga) b.Anomaly(absl::StrCat("a reservation of sku ", in.sku, " it never asked for"));
+    if (in.caused_by_saga)
+      b.Anomaly(absl::StrCat("a reservation of sku ", in.sku, " it never asked for"));
     return;
   }
   if (line->second.status != LineStatus::kPending) return;  // answered already
@@ -214,8 +215,7 @@ void OnPaymentAuthorized(Builder& b, const SagaInput& in, const FulfilmentPolicy
   event.mutable_fulfilment_shipment_requested()->set_order_id(in.order_id);
   b.Record(std::move(event));
   b.CancelTimer(TimerKind::kPaymentDeadline);
-  b.Send("request-shipment",
-         domain::ShipmentCommand(domain::RequestShipment{in.order_id}));
+  b.Send("request-shipment", domain::ShipmentCommand(domain::RequestShipment{in.order_id}));
   b.SetTimer(TimerKind::kDispatchShipment, policy.carrier_delay);
 }
 
@@ -257,8 +257,7 @@ std::optional<TimerKind> TimerKindFromName(const std::string& name) {
   return std::nullopt;
 }
 
-Decision Decide(const Fulfilment& fulfilment, const SagaInput& in,
-                const FulfilmentPolicy& policy) {
+Decision Decide(const Fulfilment& fulfilment, const SagaInput& in, const FulfilmentPolicy& policy) {
   Builder b(fulfilment, in);
   const Fulfilment& f = b.state();
   if (f.stage == FulfilmentStage::kNone && in.kind != Kind::kOrderConfirmed) {

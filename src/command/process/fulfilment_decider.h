@@ -65,7 +65,7 @@ struct SagaInput {
   };
   Kind kind;
   std::string order_id;
-  std::string event_id;  // of the triggering event: names steps that answer it alone
+  std::string event_id;         // of the triggering event: names steps that answer it alone
   std::string sku;              // stock inputs
   std::string tracking_number;  // OrderShipped, ShipmentDispatched
   std::string carrier;          // ShipmentDispatched

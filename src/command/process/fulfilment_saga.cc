@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
+#include "command/process/saga_inputs.h"
 #include "common/status_macros.h"
 #include "events/event_metadata.h"
 #include "events/fulfilment_events.h"
-#include "command/process/saga_inputs.h"
 #include "store/log/transactional_append.h"
 #include "store/pg/pg_status.h"
 #include "store/subscription/timer_store.h"
@@ -38,11 +38,7 @@ struct FulfilmentSaga::Instance {
 
 FulfilmentSaga::FulfilmentSaga(store::EventStore& store, command::OrderCommandHandler& orders,
                                SagaCommands& commands, FulfilmentPolicy policy, int parallelism)
-    : store_(store),
-      orders_(orders),
-      commands_(commands),
-      policy_(policy),
-      workers_(parallelism) {}
+    : store_(store), orders_(orders), commands_(commands), policy_(policy), workers_(parallelism) {}
 
 store::SubscriberFilter FulfilmentSaga::filter() const {
   return {SagaInputEventTypes(), SagaInputStreamTypes()};
@@ -106,8 +102,8 @@ void FulfilmentSaga::Run(const std::vector<store::RecordedEvent>& batch, OrderWo
       if (absl::Status sent = commands_.Send(step, origin); !sent.ok()) return fail(sent);
     }
     for (const ordo::v1::FulfilmentEvent& event : decision.events) Apply(instance.state, event);
-    work.records.push_back({work.indices[k], in.order_id, recorded.event_id,
-                            recorded.event_type, std::move(decision)});
+    work.records.push_back({work.indices[k], in.order_id, recorded.event_id, recorded.event_type,
+                            std::move(decision)});
   }
 }
 
@@ -152,7 +148,8 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
 
   absl::Status recorded = store::GuardPq("record saga steps", [&]() -> absl::Status {
     std::map<std::string, int32_t> versions;
-    for (const auto& [order_id, instance] : instances) versions[order_id] = instance->stored_version;
+    for (const auto& [order_id, instance] : instances)
+      versions[order_id] = instance->stored_version;
     for (const Record& record : records) {
       const std::string instance_id = events::FulfilmentStreamId(record.order_id);
       const std::string& correlation_id = instances[record.order_id]->correlation_id;
@@ -167,8 +164,7 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
           ORDO_ASSIGN_OR_RETURN(store::NewEvent stored, events::FulfilmentEvents().Encode(event));
           append.events.push_back(std::move(stored));
         }
-        ORDO_ASSIGN_OR_RETURN(store::AppendResult appended,
-                              store::AppendInTransaction(tx, append));
+        ORDO_ASSIGN_OR_RETURN(store::AppendResult appended, store::AppendInTransaction(tx, append));
         versions[record.order_id] = appended.version;
       }
       for (TimerKind kind : record.decision.cancel_timers) {

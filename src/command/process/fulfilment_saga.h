@@ -2,9 +2,10 @@
 // processes (the runtime's lease), each order's inputs in log order (different orders of a
 // batch at once, on a pool of workers). For each input it loads the order's saga state from
 // its stream, decides (fulfilment_decider.h), sends the decided commands, then appends the
-// saga's events and sets its timers in the transaction that moves its checkpoint. A crash before that commit repeats the commands, which their
-// derived request ids make harmless; a crash after it repeats nothing. An input it cannot
-// decode or that contradicts the saga fails and, after the runtime's retries, is parked.
+// saga's events and sets its timers in the transaction that moves its checkpoint. A crash before
+// that commit repeats the commands, which their derived request ids make harmless; a crash after it
+// repeats nothing. An input it cannot decode or that contradicts the saga fails and, after the
+// runtime's retries, is parked.
 #ifndef ORDO_COMMAND_PROCESS_FULFILMENT_SAGA_H_
 #define ORDO_COMMAND_PROCESS_FULFILMENT_SAGA_H_
 

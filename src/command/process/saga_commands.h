@@ -29,8 +29,8 @@ class SagaCommands {
  public:
   // The handlers must outlive this.
   SagaCommands(command::OrderCommandHandler& orders, command::InventoryCommandHandler& inventory,
-               command::PaymentCommandHandler& payments,
-               command::ShipmentCommandHandler& shipments, absl::Duration timeout)
+               command::PaymentCommandHandler& payments, command::ShipmentCommandHandler& shipments,
+               absl::Duration timeout)
       : orders_(orders),
         inventory_(inventory),
         payments_(payments),

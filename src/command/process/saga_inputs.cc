@@ -39,8 +39,7 @@ absl::StatusOr<std::optional<SagaInput>> FromOrder(const store::RecordedEvent& r
 }
 
 absl::StatusOr<std::optional<SagaInput>> FromInventory(const store::RecordedEvent& recorded) {
-  ORDO_ASSIGN_OR_RETURN(ordo::v1::InventoryEvent event,
-                        events::InventoryEvents().Decode(recorded));
+  ORDO_ASSIGN_OR_RETURN(ordo::v1::InventoryEvent event, events::InventoryEvents().Decode(recorded));
   SagaInput in;
   switch (event.event_case()) {
     case ordo::v1::InventoryEvent::kStockReserved:
@@ -87,8 +86,7 @@ absl::StatusOr<std::optional<SagaInput>> FromPayment(const store::RecordedEvent&
 }
 
 absl::StatusOr<std::optional<SagaInput>> FromShipment(const store::RecordedEvent& recorded) {
-  ORDO_ASSIGN_OR_RETURN(ordo::v1::ShipmentEvent event,
-                        events::ShipmentEvents().Decode(recorded));
+  ORDO_ASSIGN_OR_RETURN(ordo::v1::ShipmentEvent event, events::ShipmentEvents().Decode(recorded));
   if (event.event_case() != ordo::v1::ShipmentEvent::kShipmentDispatched) {
     return std::optional<SagaInput>();
   }
@@ -105,9 +103,9 @@ absl::StatusOr<std::optional<SagaInput>> FromShipment(const store::RecordedEvent
 }  // namespace
 
 std::vector<std::string> SagaInputEventTypes() {
-  return {"OrderConfirmed",    "OrderCancelled",    "OrderShipped",    "StockReserved",
+  return {"OrderConfirmed",           "OrderCancelled",    "OrderShipped",    "StockReserved",
           "StockReservationRejected", "PaymentAuthorized", "PaymentDeclined", "PaymentVoided",
-          "PaymentCaptured",   "ShipmentDispatched"};
+          "PaymentCaptured",          "ShipmentDispatched"};
 }
 
 std::vector<std::string> SagaInputStreamTypes() {
@@ -129,8 +127,8 @@ absl::StatusOr<std::optional<SagaInput>> ToSagaInput(const store::RecordedEvent&
   if (!input.ok() || !input->has_value()) return input;
   SagaInput& in = **input;
   in.event_id = recorded.event_id;
-  in.caused_by_saga = absl::StartsWith(events::ParseEventMetadata(recorded.metadata_json).peer,
-                                       kSagaPeerPrefix);
+  in.caused_by_saga =
+      absl::StartsWith(events::ParseEventMetadata(recorded.metadata_json).peer, kSagaPeerPrefix);
   return input;
 }
 

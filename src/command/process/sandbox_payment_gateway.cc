@@ -67,9 +67,10 @@ absl::StatusOr<std::string> SandboxPaymentGateway::Record(const std::string& key
   });
 }
 
-absl::StatusOr<AuthorizationAnswer> SandboxPaymentGateway::Authorize(
-    const std::string& key, const std::string& customer_id, int64_t amount_cents,
-    const std::string&) {
+absl::StatusOr<AuthorizationAnswer> SandboxPaymentGateway::Authorize(const std::string& key,
+                                                                     const std::string& customer_id,
+                                                                     int64_t amount_cents,
+                                                                     const std::string&) {
   std::string rule = kAuthorized;
   if (absl::StartsWith(customer_id, "decline-")) {
     rule = absl::StrCat(kDeclinedPrefix, "card declined (sandbox customer ", customer_id, ")");
@@ -97,9 +98,9 @@ absl::Status SandboxPaymentGateway::Capture(const std::string& key,
   ORDO_ASSIGN_OR_RETURN(std::string answer,
                         Record(key, "capture", authorization_key, amount_cents, kCaptured));
   if (answer == kCaptured) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("payment gateway: capture of ", authorization_key, " ",
-                   absl::StripPrefix(answer, kRefusedPrefix)));
+  return absl::FailedPreconditionError(absl::StrCat("payment gateway: capture of ",
+                                                    authorization_key, " ",
+                                                    absl::StripPrefix(answer, kRefusedPrefix)));
 }
 
 absl::Status SandboxPaymentGateway::Void(const std::string& key,

@@ -23,12 +23,12 @@ store::HandleResult ShippingPolicy::Handle(const std::vector<store::RecordedEven
                             events::ParseEventMetadata(recorded.metadata_json).correlation_id,
                             recorded.event_id};
     // Refused when the order was cancelled meanwhile: the saga calls the parcel back.
-    absl::Status shipped = commands_.Send(
-        SagaStep{"ship-order",
-                 domain::OrderCommand(
-                     domain::ShipOrder{dispatched.order_id(), dispatched.tracking_number()}),
-                 /*refusal_is_done=*/true},
-        origin);
+    absl::Status shipped =
+        commands_.Send(SagaStep{"ship-order",
+                                domain::OrderCommand(domain::ShipOrder{
+                                    dispatched.order_id(), dispatched.tracking_number()}),
+                                /*refusal_is_done=*/true},
+                       origin);
     if (!shipped.ok()) return store::HandleResult::FailedAt(i, shipped);
   }
   return store::HandleResult::Ok();

@@ -138,8 +138,8 @@ absl::Status ApplyEvent(const RecordedEvent& stored, pqxx::work& tx) {
     case FulfilmentEvent::EVENT_NOT_SET:
       return absl::DataLossError("no event set");
   }
-  tx.exec_prepared(kStep, order_id, stored.version, at_us, step.state, step.payment,
-                   step.shipment, step.tracking, step.carrier, step.reason, step.detail, step.sku,
+  tx.exec_prepared(kStep, order_id, stored.version, at_us, step.state, step.payment, step.shipment,
+                   step.tracking, step.carrier, step.reason, step.detail, step.sku,
                    store::TextArrayLiteral(step.reservations_from), step.reservations_to);
   return absl::OkStatus();
 }

@@ -19,13 +19,13 @@ namespace ordo::query {
 namespace {
 
 // One row per fulfilment, its reservations folded in (in SKU order) as parallel arrays.
-#define ORDO_FULFILMENT_SELECT                                                                 \
-  "SELECT f.order_id, f.state, f.reason, f.detail, f.payment_status, f.amount_cents,"         \
-  " f.currency, f.shipment_status, f.tracking_number, f.carrier, f.version,"                  \
-  " (extract(epoch FROM f.started_at) * 1000000)::bigint,"                                    \
-  " (extract(epoch FROM f.updated_at) * 1000000)::bigint,"                                    \
+#define ORDO_FULFILMENT_SELECT                                                               \
+  "SELECT f.order_id, f.state, f.reason, f.detail, f.payment_status, f.amount_cents,"        \
+  " f.currency, f.shipment_status, f.tracking_number, f.carrier, f.version,"                 \
+  " (extract(epoch FROM f.started_at) * 1000000)::bigint,"                                   \
+  " (extract(epoch FROM f.updated_at) * 1000000)::bigint,"                                   \
   " coalesce((SELECT string_agg(r.sku || ' ' || r.quantity || ' ' || r.status, ',' ORDER BY" \
-  " r.sku) FROM fulfilment_reservations r WHERE r.order_id = f.order_id), '')"                \
+  " r.sku) FROM fulfilment_reservations r WHERE r.order_id = f.order_id), '')"               \
   " FROM fulfilments f"
 
 constexpr char kGet[] = "ordo_get_fulfilment";
@@ -47,13 +47,12 @@ ordo::v1::Fulfilment FromRow(const pqxx::row& row) {
   using namespace ordo::v1;
   Fulfilment f;
   f.set_order_id(row[0].as<std::string>());
-  f.set_state(EnumValue(FulfilmentState_descriptor(), "FULFILMENT_STATE_",
-                        row[1].as<std::string>(), FULFILMENT_STATE_UNSPECIFIED));
+  f.set_state(EnumValue(FulfilmentState_descriptor(), "FULFILMENT_STATE_", row[1].as<std::string>(),
+                        FULFILMENT_STATE_UNSPECIFIED));
   f.set_reason(row[2].as<std::string>());
   f.set_detail(row[3].as<std::string>());
   f.mutable_payment()->set_status(EnumValue(PaymentStatus_descriptor(), "PAYMENT_STATUS_",
-                                            row[4].as<std::string>(),
-                                            PAYMENT_STATUS_UNSPECIFIED));
+                                            row[4].as<std::string>(), PAYMENT_STATUS_UNSPECIFIED));
   f.mutable_payment()->set_amount_cents(row[5].as<int64_t>());
   f.mutable_payment()->set_currency(row[6].as<std::string>());
   f.mutable_shipment()->set_status(EnumValue(ShipmentStatus_descriptor(), "SHIPMENT_STATUS_",
@@ -84,8 +83,7 @@ ordo::v1::Fulfilment FromRow(const pqxx::row& row) {
 // The read model's spelling of a state filter: "SHIPPING"; "" for every state.
 std::string StateFilter(ordo::v1::FulfilmentState state) {
   if (state == ordo::v1::FULFILMENT_STATE_UNSPECIFIED) return "";
-  return std::string(absl::StripPrefix(ordo::v1::FulfilmentState_Name(state),
-                                       "FULFILMENT_STATE_"));
+  return std::string(absl::StripPrefix(ordo::v1::FulfilmentState_Name(state), "FULFILMENT_STATE_"));
 }
 
 // "f1|<state>|<order_id>", base64url.
@@ -138,22 +136,21 @@ absl::StatusOr<ordo::v1::ListFulfilmentsResponse> FulfilmentReadModel::List(
   const std::string state = StateFilter(request.state());
   ORDO_ASSIGN_OR_RETURN(std::string after, DecodeToken(request.page_token(), state));
   ORDO_ASSIGN_OR_RETURN(store::ConnectionPool::Lease connection, pool_.Acquire(deadline));
-  return store::GuardPq("list fulfilments",
-                        [&]() -> absl::StatusOr<ordo::v1::ListFulfilmentsResponse> {
-                          connection->prepare(kList, kListSql);
-                          pqxx::nontransaction tx(*connection);
-                          pqxx::result rows = tx.exec_prepared(kList, after, page_size + 1, state);
-                          ordo::v1::ListFulfilmentsResponse response;
-                          for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size;
-                               ++i) {
-                            *response.add_fulfilments() = FromRow(rows[i]);
-                          }
-                          if (static_cast<int>(rows.size()) > page_size) {
-                            response.set_next_page_token(EncodeToken(
-                                state, response.fulfilments(page_size - 1).order_id()));
-                          }
-                          return response;
-                        });
+  return store::GuardPq(
+      "list fulfilments", [&]() -> absl::StatusOr<ordo::v1::ListFulfilmentsResponse> {
+        connection->prepare(kList, kListSql);
+        pqxx::nontransaction tx(*connection);
+        pqxx::result rows = tx.exec_prepared(kList, after, page_size + 1, state);
+        ordo::v1::ListFulfilmentsResponse response;
+        for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
+          *response.add_fulfilments() = FromRow(rows[i]);
+        }
+        if (static_cast<int>(rows.size()) > page_size) {
+          response.set_next_page_token(
+              EncodeToken(state, response.fulfilments(page_size - 1).order_id()));
+        }
+        return response;
+      });
 }
 
 }  // namespace ordo::query

@@ -52,9 +52,10 @@ absl::Status JsonToStruct(const std::string& json, google::protobuf::Struct* out
 
 }  // namespace
 
-absl::StatusOr<ordo::v1::GetOrderHistoryResponse> StreamHistory::Get(
-    const std::string& order_id, int32_t requested_page_size, const std::string& page_token,
-    absl::Time deadline) {
+absl::StatusOr<ordo::v1::GetOrderHistoryResponse> StreamHistory::Get(const std::string& order_id,
+                                                                     int32_t requested_page_size,
+                                                                     const std::string& page_token,
+                                                                     absl::Time deadline) {
   if (order_id.empty()) return absl::InvalidArgumentError("order_id: required");
   if (order_id.find(':') != std::string::npos) {
     // Streams of other types have prefixed ids ("inventory:<sku>"); no order id has a ':'.
@@ -68,37 +69,36 @@ absl::StatusOr<ordo::v1::GetOrderHistoryResponse> StreamHistory::Get(
                             : std::min(requested_page_size, kMaxHistoryPageSize);
   ORDO_ASSIGN_OR_RETURN(int32_t after_version, DecodeToken(order_id, page_token));
   ORDO_ASSIGN_OR_RETURN(store::ConnectionPool::Lease connection, pool_.Acquire(deadline));
-  return store::GuardPq(
-      "history", [&]() -> absl::StatusOr<ordo::v1::GetOrderHistoryResponse> {
-        connection->prepare(kHistory, kHistorySql);
-        pqxx::nontransaction tx(*connection);
-        pqxx::result rows =
-            tx.exec_prepared(kHistory, stream_of_(order_id), after_version, page_size + 1);
-        if (rows.empty() && after_version == 0) {
-          return absl::NotFoundError(absl::StrCat(noun_, " ", order_id, " not found"));
-        }
-        ordo::v1::GetOrderHistoryResponse response;
-        for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
-          store::RecordedEvent event = store::EventFromRow(rows[i]);
-          // Every event in its current shape (older ones lifted by the upcasters).
-          ORDO_ASSIGN_OR_RETURN(events::CurrentPayload payload, lift_(event));
-          ordo::v1::RecordedEvent* out = response.add_events();
-          out->set_event_id(event.event_id);
-          out->set_event_type(event.event_type);
-          out->set_schema_version(payload.schema_version);
-          out->set_version(event.version);
-          out->set_global_position(event.position.global_position);
-          *out->mutable_recorded_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-              absl::ToUnixMicros(event.recorded_at));
-          ORDO_RETURN_IF_ERROR(JsonToStruct(payload.json, out->mutable_payload()));
-          ORDO_RETURN_IF_ERROR(JsonToStruct(event.metadata_json, out->mutable_metadata()));
-        }
-        if (static_cast<int>(rows.size()) > page_size) {
-          response.set_next_page_token(
-              EncodeToken(order_id, response.events(response.events_size() - 1).version()));
-        }
-        return response;
-      });
+  return store::GuardPq("history", [&]() -> absl::StatusOr<ordo::v1::GetOrderHistoryResponse> {
+    connection->prepare(kHistory, kHistorySql);
+    pqxx::nontransaction tx(*connection);
+    pqxx::result rows =
+        tx.exec_prepared(kHistory, stream_of_(order_id), after_version, page_size + 1);
+    if (rows.empty() && after_version == 0) {
+      return absl::NotFoundError(absl::StrCat(noun_, " ", order_id, " not found"));
+    }
+    ordo::v1::GetOrderHistoryResponse response;
+    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
+      store::RecordedEvent event = store::EventFromRow(rows[i]);
+      // Every event in its current shape (older ones lifted by the upcasters).
+      ORDO_ASSIGN_OR_RETURN(events::CurrentPayload payload, lift_(event));
+      ordo::v1::RecordedEvent* out = response.add_events();
+      out->set_event_id(event.event_id);
+      out->set_event_type(event.event_type);
+      out->set_schema_version(payload.schema_version);
+      out->set_version(event.version);
+      out->set_global_position(event.position.global_position);
+      *out->mutable_recorded_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(event.recorded_at));
+      ORDO_RETURN_IF_ERROR(JsonToStruct(payload.json, out->mutable_payload()));
+      ORDO_RETURN_IF_ERROR(JsonToStruct(event.metadata_json, out->mutable_metadata()));
+    }
+    if (static_cast<int>(rows.size()) > page_size) {
+      response.set_next_page_token(
+          EncodeToken(order_id, response.events(response.events_size() - 1).version()));
+    }
+    return response;
+  });
 }
 
 }  // namespace ordo::query

@@ -27,7 +27,9 @@ class StreamHistory {
 
   // `noun` names the stream in NOT_FOUND ("order", "fulfilment"). `pool` must outlive this.
   StreamHistory(store::ConnectionPool& pool, std::string noun, StreamOf stream_of, Lift lift)
-      : pool_(pool), noun_(std::move(noun)), stream_of_(std::move(stream_of)),
+      : pool_(pool),
+        noun_(std::move(noun)),
+        stream_of_(std::move(stream_of)),
         lift_(std::move(lift)) {}
 
   // NOT_FOUND for a stream without events; INVALID_ARGUMENT for a bad order_id, page_size

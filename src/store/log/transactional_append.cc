@@ -38,10 +38,10 @@ absl::StatusOr<AppendResult> AppendInTransaction(pqxx::transaction_base& tx,
     payloads.push_back(event.payload_json);
   }
   tx.conn().prepare(kAppendInTransaction, kAppendInTransactionSql);
-  pqxx::result rows = tx.exec_prepared(
-      kAppendInTransaction, request.stream_id, request.stream_type, request.expected_version,
-      TextArrayLiteral(types), IntArrayLiteral(schema_versions), TextArrayLiteral(payloads),
-      request.metadata_json);
+  pqxx::result rows = tx.exec_prepared(kAppendInTransaction, request.stream_id, request.stream_type,
+                                       request.expected_version, TextArrayLiteral(types),
+                                       IntArrayLiteral(schema_versions), TextArrayLiteral(payloads),
+                                       request.metadata_json);
   if (rows.empty()) {
     return absl::AbortedError(absl::StrCat("stream ", request.stream_id, " is not at version ",
                                            request.expected_version));

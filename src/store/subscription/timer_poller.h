@@ -1,8 +1,8 @@
 // Fires a subscriber's due timers (timer_store.h) with a connection of its own: claims a
 // few, calls `fire` for each outside any transaction (several at once, on a pool of
-// threads), deletes the ones that fired and retries the others with backoff. Any number of pollers, in any number of processes,
-// may serve one owner: a claim keeps the others off a timer while it fires, and lapses
-// when the claiming process dies.
+// threads), deletes the ones that fired and retries the others with backoff. Any number of pollers,
+// in any number of processes, may serve one owner: a claim keeps the others off a timer while it
+// fires, and lapses when the claiming process dies.
 #ifndef ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
 #define ORDO_STORE_SUBSCRIPTION_TIMER_POLLER_H_
 

@@ -55,13 +55,13 @@ void Cancel(pqxx::transaction_base& tx, const TimerKey& key) {
 std::vector<Timer> ClaimDue(pqxx::connection& connection, const std::string& owner, int limit,
                             absl::Duration claim_for) {
   pqxx::work tx(connection);
-  pqxx::result rows =
-      tx.exec_params(kClaimSql, owner, limit, absl::ToInt64Microseconds(claim_for));
+  pqxx::result rows = tx.exec_params(kClaimSql, owner, limit, absl::ToInt64Microseconds(claim_for));
   tx.commit();
   std::vector<Timer> timers;
   for (const auto& row : rows) {
     timers.push_back(Timer{{owner, row[0].as<std::string>(), row[1].as<std::string>()},
-                           row[2].as<std::string>(), row[3].as<std::string>(),
+                           row[2].as<std::string>(),
+                           row[3].as<std::string>(),
                            row[4].as<int>()});
   }
   return timers;

@@ -106,8 +106,8 @@ TEST(FulfilmentSaga, ConfirmStartsAndReservesEveryLineInOneGo) {
   EXPECT_EQ(started.amount_cents(), 2 * 450 + 1200);
   EXPECT_EQ(started.lines_size(), 2);
   EXPECT_EQ(StepNames(d), (std::vector<std::string>{"reserve/mug", "reserve/tea"}));
-  const auto& reserve = std::get<domain::ReserveStock>(
-      std::get<domain::InventoryCommand>(d.commands[1].command));
+  const auto& reserve =
+      std::get<domain::ReserveStock>(std::get<domain::InventoryCommand>(d.commands[1].command));
   EXPECT_EQ(reserve.quantity, 2);
   EXPECT_EQ(f.stage, FulfilmentStage::kReservingStock);
 }
@@ -167,8 +167,7 @@ TEST(FulfilmentSaga, DeclinedReleasesAndCancelsWithoutAVoid) {
   SagaInput declined = Input(Kind::kPaymentDeclined);
   declined.reason = "card declined";
   Decision d = Step(f, declined);
-  EXPECT_EQ(StepNames(d),
-            (std::vector<std::string>{"release/mug", "release/tea", "cancel-order"}));
+  EXPECT_EQ(StepNames(d), (std::vector<std::string>{"release/mug", "release/tea", "cancel-order"}));
   EXPECT_EQ(Set(d), std::set<TimerKind>{});
   EXPECT_EQ(f.reason, kPaymentDeclined);
   EXPECT_EQ(d.events.back().fulfilment_cancelled().detail(), "payment declined: card declined");
@@ -223,8 +222,7 @@ TEST(FulfilmentSaga, ACustomerCancelWhileReservingReleasesEveryLine) {
 TEST(FulfilmentSaga, ACustomerCancelWhileAuthorizingVoidsAndReleases) {
   Fulfilment f = Authorizing();
   Decision d = Step(f, Input(Kind::kOrderCancelled));
-  EXPECT_EQ(StepNames(d),
-            (std::vector<std::string>{"release/mug", "release/tea", "void-payment"}));
+  EXPECT_EQ(StepNames(d), (std::vector<std::string>{"release/mug", "release/tea", "void-payment"}));
   EXPECT_EQ(Set(d), (std::set<TimerKind>{TimerKind::kVoidPayment}));
   // A late authorisation is voided, never captured.
   Decision late = Step(f, Input(Kind::kPaymentAuthorized));
@@ -296,9 +294,9 @@ TEST(FulfilmentSaga, AReservationTheSagaNeverAskedForIsAnAnomaly) {
 }
 
 TEST(FulfilmentSaga, TimerKindsRoundTripTheirNames) {
-  for (TimerKind kind : {TimerKind::kAuthorizePayment, TimerKind::kPaymentDeadline,
-                         TimerKind::kDispatchShipment, TimerKind::kCapturePayment,
-                         TimerKind::kVoidPayment}) {
+  for (TimerKind kind :
+       {TimerKind::kAuthorizePayment, TimerKind::kPaymentDeadline, TimerKind::kDispatchShipment,
+        TimerKind::kCapturePayment, TimerKind::kVoidPayment}) {
     EXPECT_EQ(TimerKindFromName(TimerKindName(kind)), kind);
   }
   EXPECT_FALSE(TimerKindFromName("nap").has_value());

@@ -192,8 +192,11 @@ TEST_F(SubscriptionRunnerTest, ASubscriberStartingNowSeesOnlyWhatIsAppendedAfter
     SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
     runner.Start();
     ASSERT_TRUE(testing::WaitUntil(
-        [&] { return Query("SELECT count(*) FROM projection_checkpoints WHERE name = "
-                           "'from-now' AND global_position > 0") == "1"; },
+        [&] {
+          return Query(
+                     "SELECT count(*) FROM projection_checkpoints WHERE name = "
+                     "'from-now' AND global_position > 0") == "1";
+        },
         absl::Seconds(30)));
     Append("new-1", "Happened", 2);
     ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("from-now"); }, absl::Seconds(30)));

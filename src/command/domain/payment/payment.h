@@ -10,7 +10,15 @@
 
 namespace ordo::domain {
 
-enum class PaymentState { kNone, kRequested, kAuthorized, kDeclined, kVoided, kCaptured, kRefunded };
+enum class PaymentState {
+  kNone,
+  kRequested,
+  kAuthorized,
+  kDeclined,
+  kVoided,
+  kCaptured,
+  kRefunded
+};
 
 struct Payment {
   std::string order_id;

@@ -12,8 +12,8 @@ using ordo::v1::PaymentEvent;
 using Events = std::vector<PaymentEvent>;
 
 absl::Status Refused(const Payment& payment, const char* what) {
-  return absl::FailedPreconditionError(absl::StrCat("payment of order ", payment.order_id,
-                                                    " cannot be ", what, " in its state"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("payment of order ", payment.order_id, " cannot be ", what, " in its state"));
 }
 
 struct Validator {

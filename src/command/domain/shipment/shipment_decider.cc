@@ -18,8 +18,8 @@ absl::Status Refused(const std::string& order_id, const char* what) {
 
 struct Validator {
   absl::Status operator()(const DispatchShipment& c) const {
-    if (absl::Status s = CheckText("tracking_number", c.tracking_number, 1,
-                                   kMaxTrackingNumberChars);
+    if (absl::Status s =
+            CheckText("tracking_number", c.tracking_number, 1, kMaxTrackingNumberChars);
         !s.ok()) {
       return s;
     }

@@ -9,8 +9,7 @@ namespace {
 
 using ordo::v1::ShipmentEvent;
 
-absl::StatusOr<std::vector<ShipmentEvent>> Execute(Shipment& shipment,
-                                                   const ShipmentCommand& c) {
+absl::StatusOr<std::vector<ShipmentEvent>> Execute(Shipment& shipment, const ShipmentCommand& c) {
   absl::StatusOr<std::vector<ShipmentEvent>> events = Decide(shipment, c);
   if (events.ok()) {
     for (const ShipmentEvent& event : *events) Apply(shipment, event);
@@ -46,9 +45,9 @@ TEST(ShipmentAggregate, CancelWithoutAShipmentIsANoOp) {
 }
 
 TEST(ShipmentAggregate, ValidationNamesTheField) {
-  EXPECT_EQ(ValidateCommand(DispatchShipment{"o1", "", "sandbox"}).message().rfind(
-                "tracking_number", 0),
-            0u);
+  EXPECT_EQ(
+      ValidateCommand(DispatchShipment{"o1", "", "sandbox"}).message().rfind("tracking_number", 0),
+      0u);
   EXPECT_EQ(ValidateCommand(DispatchShipment{"o1", "SBX1", ""}).message().rfind("carrier", 0), 0u);
   EXPECT_EQ(ValidateCommand(RequestShipment{""}).message().rfind("order_id", 0), 0u);
 }
