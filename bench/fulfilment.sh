@@ -83,7 +83,7 @@ fulfilment_rows() {
     local standby=$!
     "${orders[@]}" --in_flight=4 --rate=20 --duration=6s --prefix="failover$run" >/dev/null &
     local load=$!
-    sleep 2
+    sleep "2.$(( RANDOM % 10 ))"  # a kill at any moment of the standby's wait
     local killed_at; killed_at=$(date +%s.%N)
     kill -KILL "$SAGA_PID"; wait "$SAGA_PID" 2>/dev/null || true
     for _ in $(seq 1 100); do grep -q "subscriber fulfilment: active" "$standby_log" && break; sleep 0.05; done

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <pqxx/nontransaction>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "store/pg/pg_status.h"
 
@@ -12,6 +13,9 @@ namespace {
 
 // First key of every subscriber lock ("ordo"); the second is hashtext(name).
 constexpr char kTryLockSql[] = "SELECT pg_try_advisory_lock(1869771887, hashtext($1))";
+// Waits for the lock up to the session's lock_timeout (SQLSTATE 55P03 when it passes).
+constexpr char kLockSql[] = "SELECT pg_advisory_lock(1869771887, hashtext($1))";
+constexpr char kLockNotAvailable[] = "55P03";
 
 }  // namespace
 
@@ -31,15 +35,26 @@ LeaderLease::LeaderLease(std::unique_ptr<pqxx::connection> connection,
                          std::vector<std::string> stream_types)
     : connection_(std::move(connection)), wakeup_(*connection_, std::move(stream_types)) {}
 
-absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::TryAcquire(
+absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::Acquire(
     const std::string& connection_string, const std::string& name,
-    std::vector<std::string> stream_types) {
+    std::vector<std::string> stream_types, absl::Duration wait) {
   return GuardPq("leader lease", [&]() -> absl::StatusOr<std::unique_ptr<LeaderLease>> {
     auto connection = std::make_unique<pqxx::connection>(connection_string);
     bool locked = false;
-    {
+    const int64_t wait_ms = absl::ToInt64Milliseconds(wait);
+    if (wait_ms <= 0) {
       pqxx::nontransaction tx(*connection);
       locked = tx.exec_params1(kTryLockSql, name)[0].as<bool>();
+    } else {
+      try {
+        pqxx::nontransaction tx(*connection);
+        tx.exec(absl::StrCat("SET lock_timeout = ", wait_ms));
+        tx.exec_params(kLockSql, name);
+        tx.exec("SET lock_timeout = 0");
+        locked = true;
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() != kLockNotAvailable) throw;
+      }
     }
     if (!locked) return std::unique_ptr<LeaderLease>();
     return std::unique_ptr<LeaderLease>(

@@ -1,7 +1,7 @@
 // One active runner per subscriber across processes (DESIGN §5): a session-level advisory
 // lock (never the _xact_ kind) held on a connection of its own, which also LISTENs for new
-// events so the runner wakes at once. The lease ends with the session: a standby's
-// TryAcquire succeeds as soon as the holder dies. Used by one thread.
+// events so the runner wakes at once. The lease ends with the session: a standby waiting in
+// Acquire gets it the moment the holder dies. Used by one thread.
 #ifndef ORDO_STORE_SUBSCRIPTION_LEADER_LEASE_H_
 #define ORDO_STORE_SUBSCRIPTION_LEADER_LEASE_H_
 
@@ -19,12 +19,12 @@ namespace ordo::store {
 
 class LeaderLease {
  public:
-  // The lease of `name`, or nullptr while another session holds it. UNAVAILABLE when the
-  // database cannot be reached. Wake-ups about other stream types than `stream_types`
-  // (empty: all) are ignored.
-  static absl::StatusOr<std::unique_ptr<LeaderLease>> TryAcquire(
+  // The lease of `name`, waiting up to `wait` for the session that holds it to end;
+  // nullptr when it still holds it then. UNAVAILABLE when the database cannot be reached.
+  // Wake-ups about other stream types than `stream_types` (empty: all) are ignored.
+  static absl::StatusOr<std::unique_ptr<LeaderLease>> Acquire(
       const std::string& connection_string, const std::string& name,
-      std::vector<std::string> stream_types = {});
+      std::vector<std::string> stream_types = {}, absl::Duration wait = absl::ZeroDuration());
 
   LeaderLease(const LeaderLease&) = delete;
   LeaderLease& operator=(const LeaderLease&) = delete;

@@ -72,8 +72,10 @@ void SubscriptionRunner::Log(const std::string& message) const {
 void SubscriptionRunner::Run() {
   std::string last_error;
   for (;;) {
-    absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
-        LeaderLease::TryAcquire(connection_string_, subscriber_.name(), filter_.stream_types);
+    // A standby waits in the lock itself, so it takes over the moment the holder's session
+    // ends, and looks up from the wait every standby_retry to see whether to stop.
+    absl::StatusOr<std::unique_ptr<LeaderLease>> lease = LeaderLease::Acquire(
+        connection_string_, subscriber_.name(), filter_.stream_types, options_.standby_retry);
     if (lease.ok() && *lease != nullptr) {
       absl::Status led = GuardPq(subscriber_.name(), [&]() -> absl::Status {
         Lead(**lease);
@@ -86,7 +88,8 @@ void SubscriptionRunner::Run() {
       last_error = lease.status().ToString();
       Log(absl::StrCat(lease.status().message(), "; retrying"));
     }
-    if (WaitForStop(options_.standby_retry)) return;
+    // Waited in the lock already; after an error, wait before trying again.
+    if (WaitForStop(lease.ok() ? absl::ZeroDuration() : options_.standby_retry)) return;
   }
 }
 

@@ -36,7 +36,8 @@ struct SubscriptionRunnerOptions {
   int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(20);
   absl::Duration max_backoff = absl::Seconds(2);
-  // How often a standby tries to take the lease.
+  // How long a standby waits in the lease's lock before it looks whether to stop (it takes
+  // over at once when the holder dies), and how long to wait after a failed attempt.
   absl::Duration standby_retry = absl::Seconds(1);
 };
 

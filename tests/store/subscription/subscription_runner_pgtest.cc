@@ -279,10 +279,10 @@ TEST_F(SubscriptionRunnerTest, OneRunnerIsActiveAndAStandbyTakesOver) {
 // Appends notify with the stream types they wrote: a subscriber of other types sleeps on.
 TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForItsStreamTypes) {
   absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
-      LeaderLease::TryAcquire(db_.url(), "sleepy", {"inventory"});
+      LeaderLease::Acquire(db_.url(), "sleepy", {"inventory"});
   ASSERT_TRUE(lease.ok() && *lease != nullptr) << lease.status();
   absl::StatusOr<std::unique_ptr<LeaderLease>> second =
-      LeaderLease::TryAcquire(db_.url(), "sleepy", {"inventory"});
+      LeaderLease::Acquire(db_.url(), "sleepy", {"inventory"});
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, nullptr) << "two holders of one lease";
   auto notify = [&](const std::string& payload) {
