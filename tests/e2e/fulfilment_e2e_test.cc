@@ -131,6 +131,20 @@ class FulfilmentE2eTest : public ::testing::Test {
     return order;
   }
 
+  // Waits until the order's read model shows `status` (it is projected apart from the
+  // fulfilment, so it may lag behind it); returns the order.
+  ordo::v1::Order WaitForOrder(const std::string& order_id, ordo::v1::OrderStatus status) {
+    ordo::v1::Order order;
+    EXPECT_TRUE(testing::WaitUntil(
+        [&] {
+          order = GetOrder(order_id);
+          return order.status() == status;
+        },
+        absl::Seconds(10)))
+        << order.DebugString();
+    return order;
+  }
+
   ordo::v1::Stock GetStock(const std::string& sku) {
     ordo::v1::GetStockRequest request;
     request.set_sku(sku);
@@ -184,8 +198,7 @@ TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
   for (const auto& r : f.reservations()) {
     EXPECT_EQ(r.status(), ordo::v1::RESERVATION_STATUS_COMMITTED) << r.sku();
   }
-  const ordo::v1::Order order = GetOrder(order_id);
-  EXPECT_EQ(order.status(), ordo::v1::ORDER_STATUS_SHIPPED);
+  const ordo::v1::Order order = WaitForOrder(order_id, ordo::v1::ORDER_STATUS_SHIPPED);
   EXPECT_EQ(order.tracking_number(), f.shipment().tracking_number());
   EXPECT_EQ(order.tracking_number().rfind("SBX", 0), 0u);
   ExpectStock("happy-tea", 7, 0);
@@ -231,8 +244,7 @@ TEST_F(FulfilmentE2eTest, OutOfStockReleasesWhatWasReservedAndCancels) {
   EXPECT_EQ(f.reason(), "OUT_OF_STOCK");
   EXPECT_EQ(f.detail(), "out of stock: oos-rare");
   EXPECT_EQ(f.payment().status(), ordo::v1::PAYMENT_STATUS_UNSPECIFIED);
-  const ordo::v1::Order order = GetOrder(order_id);
-  EXPECT_EQ(order.status(), ordo::v1::ORDER_STATUS_CANCELLED);
+  const ordo::v1::Order order = WaitForOrder(order_id, ordo::v1::ORDER_STATUS_CANCELLED);
   EXPECT_EQ(order.cancel_reason(), "out of stock: oos-rare");
   ExpectStock("oos-tea", 10, 0);
   ExpectStock("oos-rare", 1, 0);
@@ -245,7 +257,7 @@ TEST_F(FulfilmentE2eTest, ADeclinedPaymentReleasesAndCancels) {
   Fulfilment f = WaitForState(order_id, ordo::v1::FULFILMENT_STATE_CANCELLED);
   EXPECT_EQ(f.reason(), "PAYMENT_DECLINED");
   EXPECT_EQ(f.payment().status(), ordo::v1::PAYMENT_STATUS_DECLINED);
-  EXPECT_EQ(GetOrder(order_id).status(), ordo::v1::ORDER_STATUS_CANCELLED);
+  WaitForOrder(order_id, ordo::v1::ORDER_STATUS_CANCELLED);
   ExpectStock("decl-tea", 10, 0);
   EXPECT_EQ(Count("payment:" + order_id, "PaymentCaptured"), 0);
 }
@@ -266,7 +278,7 @@ TEST_F(FulfilmentE2eTest, AnUnansweredPaymentTimesOutIsVoidedAndCancels) {
                               kPaymentTimeout + absl::Seconds(20));
   EXPECT_EQ(f.reason(), "PAYMENT_TIMEOUT");
   EXPECT_EQ(f.payment().status(), ordo::v1::PAYMENT_STATUS_VOIDED);
-  EXPECT_EQ(GetOrder(order_id).status(), ordo::v1::ORDER_STATUS_CANCELLED);
+  WaitForOrder(order_id, ordo::v1::ORDER_STATUS_CANCELLED);
   ExpectStock("slow-tea", 10, 0);
   // Voided at the gateway too, so a late authorisation can never be captured.
   EXPECT_TRUE(testing::WaitUntil(
