@@ -18,6 +18,7 @@
 #include "support/child_process.h"
 #include "support/ordo_stack.h"
 #include "support/service_process.h"
+#include "support/tcp_proxy.h"
 #include "support/test_database.h"
 #include "support/wait.h"
 
@@ -380,6 +381,36 @@ TEST_F(FulfilmentE2eTest, AnInputThatContradictsTheSagaIsParkedAndVisible) {
   discard.set_reason("shipped by hand in a test");
   ordo::v1::DeadLetter discarded;
   EXPECT_TRUE(projections->DiscardDeadLetter(ClientContext().get(), discard, &discarded).ok());
+}
+
+TEST_F(FulfilmentE2eTest, TheSagaRidesOutADatabaseOutageWithoutLosingAStep) {
+  // The suite's saga makes way for one that reaches PostgreSQL through a proxy.
+  saga_->Signal(SIGKILL);
+  saga_->WaitForExit(absl::Seconds(10));
+  testing::TcpProxy proxy(database().port());
+  std::unique_ptr<testing::ChildProcess> proxied = StartSaga(
+      absl::StrCat("host=127.0.0.1 port=", proxy.port(), " user=postgres dbname=",
+                   database().name()),
+      /*active=*/true);
+  Receive("outage-tea", 10);
+  proxy.Cut();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(PlaceOrder(absl::StrCat("c-outage-", i), {{"outage-tea", 1}}));
+  }
+  // The saga noticed (its lease or a step failed) and keeps trying.
+  EXPECT_TRUE(proxied->WaitForOutput("retrying", absl::Seconds(20))) << proxied->Output();
+  proxy.Restore();
+  for (const std::string& order_id : ids) {
+    WaitForState(order_id, ordo::v1::FULFILMENT_STATE_COMPLETED);
+    EXPECT_EQ(Count("payment:" + order_id, "PaymentCaptured"), 1);
+  }
+  ExpectStock("outage-tea", 7, 0);
+  // The suite carries on with a saga of its own again.
+  proxied->Signal(SIGKILL);
+  proxied->WaitForExit(absl::Seconds(10));
+  delete saga_;
+  saga_ = StartSaga(database().url(), /*active=*/true).release();
 }
 
 TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
