@@ -201,8 +201,8 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
       "FROM moves GROUP BY stream_id) SELECT count(*) FROM final f LEFT JOIN stock_levels s "
       "ON f.stream_id = 'inventory:' || s.sku WHERE s.sku IS NULL OR s.on_hand <> f.on_hand OR "
       "s.reserved <> f.reserved OR s.available <> f.on_hand - f.reserved");
-  EXPECT_TRUE(testing::WaitUntil([&] { return db.Query(read_model_disagrees) == "0"; },
-                                 absl::Seconds(30)))
+  EXPECT_TRUE(
+      testing::WaitUntil([&] { return db.Query(read_model_disagrees) == "0"; }, absl::Seconds(30)))
       << db.Query(read_model_disagrees) << " SKUs disagree";
   EXPECT_EQ(db.Query("SELECT count(*) FROM stock_levels WHERE reserved <> 0"), "0");
 
