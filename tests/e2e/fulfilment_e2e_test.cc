@@ -420,6 +420,13 @@ TEST_F(FulfilmentE2eTest, TheSagaRidesOutADatabaseOutageWithoutLosingAStep) {
       absl::Seconds(10)));
 }
 
+TEST_F(FulfilmentE2eTest, SigtermStopsAStandbySagaCleanly) {
+  std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
+  standby->Signal(SIGTERM);
+  EXPECT_EQ(standby->WaitForExit(absl::Seconds(10)), 0) << standby->Output();
+  EXPECT_TRUE(standby->WaitForOutput("stopped", absl::Seconds(1)));
+}
+
 TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
   std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
   Receive("failover-tea", 1000);
