@@ -18,8 +18,7 @@
 
 namespace ordo::command {
 
-struct OrderTraits
-    : ShortStreamTraits<domain::Order, domain::OrderCommand, ordo::v1::OrderEvent> {
+struct OrderTraits : ShortStreamTraits<domain::Order, domain::OrderCommand, ordo::v1::OrderEvent> {
   static constexpr char kNoun[] = "order";
 
   static const events::OrderCodec& Codec() { return events::OrderEvents(); }
