@@ -37,8 +37,18 @@ struct FulfilmentSaga::Instance {
 };
 
 FulfilmentSaga::FulfilmentSaga(store::EventStore& store, command::OrderCommandHandler& orders,
-                               SagaCommands& commands, FulfilmentPolicy policy, int parallelism)
-    : store_(store), orders_(orders), commands_(commands), policy_(policy), workers_(parallelism) {}
+                               SagaCommands& commands, FulfilmentPolicy policy,
+                               std::function<void()> timers_set, int parallelism)
+    : store_(store),
+      orders_(orders),
+      commands_(commands),
+      policy_(policy),
+      timers_set_(std::move(timers_set)),
+      workers_(parallelism) {}
+
+void FulfilmentSaga::AfterCommit() {
+  if (batch_set_timers_ && timers_set_) timers_set_();
+}
 
 store::SubscriberFilter FulfilmentSaga::filter() const {
   return {SagaInputEventTypes(), SagaInputStreamTypes()};
@@ -130,6 +140,7 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
     });
   }
   done.Wait();
+  batch_set_timers_ = false;
   std::vector<Record> records;
   std::map<std::string, Instance*> instances;
   std::optional<size_t> first_failure;
@@ -170,6 +181,7 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
       for (TimerKind kind : record.decision.cancel_timers) {
         store::timer_store::Cancel(tx, {name_, instance_id, TimerKindName(kind)});
       }
+      batch_set_timers_ = batch_set_timers_ || !record.decision.set_timers.empty();
       for (const TimerSet& timer : record.decision.set_timers) {
         store::timer_store::Set(tx, {name_, instance_id, TimerKindName(timer.kind)}, timer.delay,
                                 correlation_id, record.causation_id);

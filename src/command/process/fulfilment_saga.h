@@ -9,6 +9,7 @@
 #ifndef ORDO_COMMAND_PROCESS_FULFILMENT_SAGA_H_
 #define ORDO_COMMAND_PROCESS_FULFILMENT_SAGA_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,11 @@ inline constexpr char kFulfilmentSagaName[] = "fulfilment";
 class FulfilmentSaga : public store::Subscriber {
  public:
   // Everything must outlive the saga.
-  // `parallelism`: orders of a batch handled at once.
+  // `parallelism`: orders of a batch handled at once. `timers_set` (may be empty) is
+  // called after a batch that set timers committed: the poller can look at once.
   FulfilmentSaga(store::EventStore& store, command::OrderCommandHandler& orders,
-                 SagaCommands& commands, FulfilmentPolicy policy, int parallelism = 16);
+                 SagaCommands& commands, FulfilmentPolicy policy,
+                 std::function<void()> timers_set = {}, int parallelism = 16);
 
   const std::string& name() const override { return name_; }
   store::SubscriberFilter filter() const override;
@@ -37,6 +40,7 @@ class FulfilmentSaga : public store::Subscriber {
   store::SubscriberStart start() const override { return store::SubscriberStart::kNow; }
   store::HandleResult Handle(const std::vector<store::RecordedEvent>& events,
                              pqxx::work& tx) override;
+  void AfterCommit() override;
 
  private:
   struct Instance;
@@ -51,6 +55,8 @@ class FulfilmentSaga : public store::Subscriber {
   command::OrderCommandHandler& orders_;
   SagaCommands& commands_;
   const FulfilmentPolicy policy_;
+  const std::function<void()> timers_set_;
+  bool batch_set_timers_ = false;  // by the last Handle (runner thread only)
   WorkerPool workers_;
 };
 

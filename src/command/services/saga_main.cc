@@ -113,14 +113,15 @@ int main(int argc, char** argv) {
   ordo::process::SandboxCarrier carrier;
   ordo::process::FulfilmentActivities activities(commands, gateway, carrier);
 
-  ordo::process::FulfilmentSaga saga(store, orders, commands, policy);
+  // The poller before the saga, which wakes it after committing timers due at once.
+  ordo::store::TimerPoller poller(
+      pool.connection_string(), ordo::process::kFulfilmentSagaName,
+      [&](const ordo::store::Timer& timer) { return activities.Fire(timer); });
+  ordo::process::FulfilmentSaga saga(store, orders, commands, policy, [&] { poller.Wake(); });
   ordo::process::ShippingPolicy shipping(commands);
   {
     ordo::store::SubscriptionRunner saga_runner(pool.connection_string(), saga);
     ordo::store::SubscriptionRunner shipping_runner(pool.connection_string(), shipping);
-    ordo::store::TimerPoller poller(
-        pool.connection_string(), ordo::process::kFulfilmentSagaName,
-        [&](const ordo::store::Timer& timer) { return activities.Fire(timer); });
     saga_runner.Start();
     shipping_runner.Start();
     poller.Start();
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
     const int signal_number = ordo::WaitForShutdownSignal();
     ordo::LogLine(absl::StrCat("received signal ", signal_number, ", stopping"));
   }
+  poller.Stop();
   ordo::LogLine("stopped");
   return 0;
 }

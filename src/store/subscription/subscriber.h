@@ -54,6 +54,9 @@ class Subscriber {
 
   // Handles `events` (never empty) within `tx`. The runner rolls `tx` back on error.
   virtual HandleResult Handle(const std::vector<RecordedEvent>& events, pqxx::work& tx) = 0;
+
+  // Called on the runner's thread once the transaction of a successful Handle committed.
+  virtual void AfterCommit() {}
 };
 
 }  // namespace ordo::store

@@ -218,6 +218,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     ORDO_RETURN_IF_ERROR(
         checkpoint_store::Advance(tx, name, checkpoint.position, batch.scanned_to));
     tx.commit();
+    if (!applicable.empty()) subscriber_.AfterCommit();
     last_seen_ = batch.scanned_to;
     next_heartbeat_ = absl::Now() + kHeartbeatEvery;
     retry_.OnCommitted(PositionsOf(batch.events));

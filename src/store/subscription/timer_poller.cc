@@ -34,9 +34,16 @@ void TimerPoller::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool TimerPoller::WaitForStop(absl::Duration timeout) {
+void TimerPoller::Wake() {
   absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
+  woken_ = true;
+}
+
+bool TimerPoller::WaitForStopOrWake(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto stop_or_wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || woken_; };
+  mu_.AwaitWithTimeout(absl::Condition(&stop_or_wake), timeout);
+  woken_ = false;
   return stopping_;
 }
 
@@ -87,12 +94,12 @@ void TimerPoller::Run() {
         last_error = fired.status().ToString();
         LogLine(absl::StrCat("timers of ", owner_, ": ", fired.status().message(), "; retrying"));
       }
-      if (WaitForStop(absl::Seconds(1))) return;
+      if (WaitForStopOrWake(absl::Seconds(1))) return;
       continue;
     }
     last_error.clear();
     if (*fired == static_cast<size_t>(options_.batch_size)) continue;
-    if (WaitForStop(options_.poll_interval)) return;
+    if (WaitForStopOrWake(options_.poll_interval)) return;
   }
 }
 

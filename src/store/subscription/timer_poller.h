@@ -40,12 +40,16 @@ class TimerPoller {
 
   void Start();
   void Stop();
+  // Looks for due timers now instead of at the next poll: for a subscriber that has just
+  // committed timers due at once. Thread-safe, never blocks on the database.
+  void Wake();
 
  private:
   void Run();
   // Claims and fires one batch; the number claimed.
   size_t FireDue(pqxx::connection& connection);
-  bool WaitForStop(absl::Duration timeout);
+  // Until Stop() (true) or Wake() or `timeout` (false).
+  bool WaitForStopOrWake(absl::Duration timeout);
 
   const std::string connection_string_;
   const std::string owner_;
@@ -53,6 +57,7 @@ class TimerPoller {
   const TimerPollerOptions options_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
   WorkerPool workers_;
   std::thread thread_;
 };
