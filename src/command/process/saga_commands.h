@@ -42,7 +42,6 @@ class SagaCommands {
   absl::Status Send(const SagaStep& step, const StepOrigin& origin);
 
   command::PaymentCommandHandler& payments() { return payments_; }
-  command::ShipmentCommandHandler& shipments() { return shipments_; }
   absl::Duration timeout() const { return timeout_; }
 
  private:

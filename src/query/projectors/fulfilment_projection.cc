@@ -152,12 +152,15 @@ store::SubscriberFilter FulfilmentProjection::filter() const {
 
 store::HandleResult FulfilmentProjection::Handle(const std::vector<RecordedEvent>& events,
                                                  pqxx::work& tx) {
+  absl::Status prepared = store::GuardPq("fulfilments", [&]() -> absl::Status {
+    tx.conn().prepare(kStart, kStartSql);
+    tx.conn().prepare(kStep, kStepSql);
+    return absl::OkStatus();
+  });
+  if (!prepared.ok()) return store::HandleResult::From(prepared);
   for (size_t i = 0; i < events.size(); ++i) {
-    absl::Status applied = store::GuardPq("fulfilments", [&]() -> absl::Status {
-      tx.conn().prepare(kStart, kStartSql);
-      tx.conn().prepare(kStep, kStepSql);
-      return ApplyEvent(events[i], tx);
-    });
+    absl::Status applied =
+        store::GuardPq("fulfilments", [&]() -> absl::Status { return ApplyEvent(events[i], tx); });
     if (!applied.ok()) return store::HandleResult::FailedAt(i, applied);
   }
   return store::HandleResult::Ok();
