@@ -1,6 +1,7 @@
-// ordo-query: serves ordo.v1.OrderQueryService, ordo.v1.InventoryQueryService and
-// ordo.v1.ProjectionService (plus health and reflection); with --run_projectors it also runs every
-// projection in-process.
+// ordo-query: serves ordo.v1.OrderQueryService, InventoryQueryService,
+// FulfilmentQueryService, NotificationQueryService, EventStreamService and ProjectionService
+// (plus health and reflection); with --run_projectors it also runs every projection
+// in-process.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -17,18 +18,22 @@
 #include "common/worker_pool.h"
 #include "events/fulfilment_events.h"
 #include "events/order_events.h"
+#include "query/event_stream_service.h"
 #include "query/fulfilment_query_service.h"
 #include "query/inventory_query_service.h"
+#include "query/notification_query_service.h"
 #include "query/order_query_service.h"
 #include "query/projection_service.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
 #include "query/read_models/fulfilment_read_model.h"
+#include "query/read_models/notification_read_model.h"
 #include "query/read_models/order_read_model.h"
 #include "query/read_models/stock_read_model.h"
 #include "query/read_models/stream_history.h"
 #include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
+#include "store/subscription/live_tail.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
@@ -36,6 +41,8 @@ ABSL_FLAG(std::string, listen, "",
           "host:port to serve on (env ORDO_QUERY_LISTEN; default 127.0.0.1:50052)");
 ABSL_FLAG(int, pool_size, 16, "database connections, and as many worker threads run the calls");
 ABSL_FLAG(bool, run_projectors, false, "also run every projection in this process");
+ABSL_FLAG(int, max_subscriptions, ordo::query::kDefaultMaxSubscriptions,
+          "EventStreamService.Subscribe calls at once; RESOURCE_EXHAUSTED beyond");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
@@ -58,6 +65,10 @@ int main(int argc, char** argv) {
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
   if (database_url.empty()) return fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (pool_size < 1 || pool_size > 1000) return fail("--pool_size must be 1 to 1000");
+  const int max_subscriptions = absl::GetFlag(FLAGS_max_subscriptions);
+  if (max_subscriptions < 0 || max_subscriptions > 100000) {
+    return fail("--max_subscriptions must be 0 to 100000");
+  }
 
   ordo::store::ConnectionPool pool({database_url, pool_size});
   ordo::store::ProjectionAdmin admin(pool);
@@ -82,6 +93,10 @@ int main(int argc, char** argv) {
       [](const ordo::store::RecordedEvent& e) { return ordo::events::FulfilmentEvents().Lift(e); });
   ordo::query::FulfilmentReadModel fulfilments(pool);
   ordo::query::StockReadModel stock(pool);
+  ordo::query::NotificationReadModel notifications(pool);
+  // One reader of the log's tail for every subscription.
+  ordo::store::LiveTail live_tail(pool.connection_string());
+  live_tail.Start();
   // Declared before the server: the server, destroyed first, waits for every call first.
   // As many workers as connections: more only queue on the pool (measured slower). A
   // GetOrder waiting for its consistency token holds a worker while it waits.
@@ -91,6 +106,8 @@ int main(int argc, char** argv) {
   ordo::query::FulfilmentQueryService fulfilment_service(fulfilments, fulfilment_history, admin,
                                                          workers);
   ordo::query::ProjectionService projection_service(admin, projections, workers);
+  ordo::query::NotificationQueryService notification_service(notifications, workers);
+  ordo::query::EventStreamService event_stream_service(pool, live_tail, workers, max_subscriptions);
 
   ordo::GrpcServerOptions options;
   options.listen = listen;
@@ -98,9 +115,12 @@ int main(int argc, char** argv) {
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::InventoryQueryService::service_full_name(),
                                   ordo::v1::FulfilmentQueryService::service_full_name(),
+                                  ordo::v1::NotificationQueryService::service_full_name(),
+                                  ordo::v1::EventStreamService::service_full_name(),
                                   ordo::v1::ProjectionService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server = ordo::GrpcServer::Start(
-      options, {&query_service, &inventory_service, &fulfilment_service, &projection_service});
+      options, {&query_service, &inventory_service, &fulfilment_service, &notification_service,
+                &event_stream_service, &projection_service});
   if (!server.ok()) return fail(server.status().message());
 
   std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());

@@ -1,9 +1,6 @@
 // One order's stream of a stream type, in version order, in pages.
 #include "query/read_models/stream_history.h"
 
-#include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/time_util.h>
-
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -12,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "query/read_models/recorded_event_message.h"
 #include "store/log/event_rows.h"
 #include "store/pg/pg_status.h"
 
@@ -42,12 +40,6 @@ absl::StatusOr<int32_t> DecodeToken(const std::string& order_id, const std::stri
         "page_token: malformed or for another order; pass next_page_token unchanged");
   }
   return version;
-}
-
-absl::Status JsonToStruct(const std::string& json, google::protobuf::Struct* out) {
-  auto status = google::protobuf::util::JsonStringToMessage(json, out);
-  if (!status.ok()) return absl::DataLossError(status.ToString());
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -82,16 +74,7 @@ absl::StatusOr<ordo::v1::GetOrderHistoryResponse> StreamHistory::Get(const std::
       store::RecordedEvent event = store::EventFromRow(rows[i]);
       // Every event in its current shape (older ones lifted by the upcasters).
       ORDO_ASSIGN_OR_RETURN(events::CurrentPayload payload, lift_(event));
-      ordo::v1::RecordedEvent* out = response.add_events();
-      out->set_event_id(event.event_id);
-      out->set_event_type(event.event_type);
-      out->set_schema_version(payload.schema_version);
-      out->set_version(event.version);
-      out->set_global_position(event.position.global_position);
-      *out->mutable_recorded_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-          absl::ToUnixMicros(event.recorded_at));
-      ORDO_RETURN_IF_ERROR(JsonToStruct(payload.json, out->mutable_payload()));
-      ORDO_RETURN_IF_ERROR(JsonToStruct(event.metadata_json, out->mutable_metadata()));
+      ORDO_RETURN_IF_ERROR(FillRecordedEvent(event, payload, response.add_events()));
     }
     if (static_cast<int>(rows.size()) > page_size) {
       response.set_next_page_token(

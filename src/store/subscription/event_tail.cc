@@ -82,6 +82,10 @@ UNION ALL
   LIMIT 1)
 )sql";
 
+constexpr char kTailHeadSql[] =
+    "SELECT tx_id, global_position FROM events WHERE tx_id < ordo_visible_tx_floor()"
+    " ORDER BY tx_id DESC, global_position DESC LIMIT 1";
+
 bool ByPosition(const RecordedEvent& a, const RecordedEvent& b) { return a.position < b.position; }
 
 }  // namespace
@@ -145,6 +149,12 @@ TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int lim
   }
   batch.full = batch.scanned == static_cast<size_t>(limit);
   return batch;
+}
+
+LogPosition ReadTailHead(pqxx::transaction_base& tx) {
+  pqxx::result rows = tx.exec(kTailHeadSql);
+  if (rows.empty()) return LogPosition{};
+  return LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()};
 }
 
 }  // namespace ordo::store

@@ -37,6 +37,10 @@ struct TailBatch {
 TailBatch ReadTail(pqxx::transaction_base& tx, const LogPosition& after, int limit,
                    const SubscriberFilter& filter = {});
 
+// The position of the newest event that can be tailed now (every transaction below it has
+// ended); the zero position for an empty log.
+LogPosition ReadTailHead(pqxx::transaction_base& tx);
+
 }  // namespace ordo::store
 
 #endif  // ORDO_STORE_SUBSCRIPTION_EVENT_TAIL_H_

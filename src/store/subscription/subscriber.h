@@ -53,6 +53,8 @@ class Subscriber {
   virtual SubscriberStart start() const { return SubscriberStart::kFirstEvent; }
 
   // Handles `events` (never empty) within `tx`. The runner rolls `tx` back on error.
+  // UNAVAILABLE means something the subscriber needs is out of reach (a broker): the batch
+  // is tried again after a pause, and no event is ever parked for it.
   virtual HandleResult Handle(const std::vector<RecordedEvent>& events, pqxx::work& tx) = 0;
 
   // Called on the runner's thread once the transaction of a successful Handle committed.

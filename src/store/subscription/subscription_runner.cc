@@ -2,6 +2,7 @@
 // wake-ups, retry and park by stream, replays, heartbeat.
 #include "store/subscription/subscription_runner.h"
 
+#include <algorithm>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
@@ -219,6 +220,11 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
         checkpoint_store::Advance(tx, name, checkpoint.position, batch.scanned_to));
     tx.commit();
     if (!applicable.empty()) subscriber_.AfterCommit();
+    if (unavailable_backoff_ != absl::ZeroDuration()) {
+      unavailable_backoff_ = absl::ZeroDuration();
+      unavailable_error_.clear();
+      Log("recovered");
+    }
     last_seen_ = batch.scanned_to;
     next_heartbeat_ = absl::Now() + kHeartbeatEvery;
     retry_.OnCommitted(PositionsOf(batch.events));
@@ -234,8 +240,22 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
                                                const Checkpoint& checkpoint,
                                                const std::vector<RecordedEvent>& events,
                                                const HandleResult& result) {
-  // The database, not the event: retry the batch once it is back.
-  if (absl::IsUnavailable(result.status)) return result.status;
+  // Something the subscriber needs is out of reach (its broker, the database): not the
+  // event's fault, so nothing is parked; the batch is tried again after a growing pause (a
+  // broken database connection fails the next batch's transaction and the runner reconnects).
+  if (absl::IsUnavailable(result.status)) {
+    unavailable_backoff_ =
+        std::min(options_.max_backoff, unavailable_backoff_ == absl::ZeroDuration()
+                                           ? options_.initial_backoff
+                                           : 2 * unavailable_backoff_);
+    const std::string error(result.status.message());
+    if (error != unavailable_error_) {
+      unavailable_error_ = error;
+      Log(absl::StrCat(error, "; retrying"));
+    }
+    WaitForStop(unavailable_backoff_);
+    return absl::OkStatus();
+  }
   const RetryDecision decision = retry_.OnFailure(PositionsOf(events), result.failed_index);
   switch (decision.action) {
     case RetryDecision::Action::kNarrow:

@@ -2,11 +2,12 @@
 // all processes handles it (a standby takes over when the holder's session ends), then
 // tails the log through the subscriber's filter in batches, each one transaction that
 // hands the events to the subscriber and moves the checkpoint by compare-and-set. Wakes on
-// LISTEN with a poll as safety net; beats a heartbeat. A failing event is retried and then
-// parked by stream (RetryPolicy, dead_letter_store); replays requested by operators go
-// through the same checkpointed path. While the checkpoint is being rebuilt, an event that
-// cannot be handled stops the subscriber in state failed.
-// Owns one thread and three connections (lease, batches, read-ahead); the subscriber must
+// LISTEN with a poll as safety net; beats a heartbeat. A batch the subscriber cannot handle
+// for want of something out of reach (UNAVAILABLE: its broker) is retried with backoff and
+// never parked. A failing event is retried and then parked by stream (RetryPolicy,
+// dead_letter_store); replays requested by operators go through the same checkpointed path. While
+// the checkpoint is being rebuilt, an event that cannot be handled stops the subscriber in state
+// failed. Owns one thread and three connections (lease, batches, read-ahead); the subscriber must
 // outlive the runner.
 #ifndef ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
 #define ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
@@ -80,6 +81,9 @@ class SubscriptionRunner {
   LogPosition last_seen_;
   absl::Time next_replay_check_ = absl::InfinitePast();
   absl::Time next_heartbeat_ = absl::InfinitePast();
+  // While the subscriber reports UNAVAILABLE: the pause before the next try, the last error.
+  absl::Duration unavailable_backoff_ = absl::ZeroDuration();
+  std::string unavailable_error_;
 
   std::atomic<bool> active_{false};
   absl::Mutex mu_;
