@@ -129,6 +129,13 @@ void EventSubscription::PumpLocked() {
     return;
   }
   ordo::v1::SubscribeResponse marker;
+  if (!caught_up_sent_ && !database_drained_) {
+    // The window may not hold what committed just before the call: the history is
+    // exhausted only once the database has nothing more either.
+    reading_ = true;
+    workers_.Post([this, after = position_] { ReadDatabase(after); });
+    return;
+  }
   if (!caught_up_sent_) {
     caught_up_sent_ = true;
     marker.mutable_caught_up()->set_token(store::EncodeConsistencyToken(position_));

@@ -43,6 +43,9 @@ ABSL_FLAG(int, pool_size, 16, "database connections, and as many worker threads 
 ABSL_FLAG(bool, run_projectors, false, "also run every projection in this process");
 ABSL_FLAG(int, max_subscriptions, ordo::query::kDefaultMaxSubscriptions,
           "EventStreamService.Subscribe calls at once; RESOURCE_EXHAUSTED beyond");
+ABSL_FLAG(int, subscription_window, 10000,
+          "newest events kept in memory for live subscriptions; one further behind reads the "
+          "database");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
@@ -68,6 +71,10 @@ int main(int argc, char** argv) {
   const int max_subscriptions = absl::GetFlag(FLAGS_max_subscriptions);
   if (max_subscriptions < 0 || max_subscriptions > 100000) {
     return fail("--max_subscriptions must be 0 to 100000");
+  }
+  const int subscription_window = absl::GetFlag(FLAGS_subscription_window);
+  if (subscription_window < 1 || subscription_window > 10000000) {
+    return fail("--subscription_window must be 1 to 10000000");
   }
 
   ordo::store::ConnectionPool pool({database_url, pool_size});
@@ -95,7 +102,8 @@ int main(int argc, char** argv) {
   ordo::query::StockReadModel stock(pool);
   ordo::query::NotificationReadModel notifications(pool);
   // One reader of the log's tail for every subscription.
-  ordo::store::LiveTail live_tail(pool.connection_string());
+  ordo::store::LiveTail live_tail(pool.connection_string(),
+                                  {static_cast<size_t>(subscription_window)});
   live_tail.Start();
   // Declared before the server: the server, destroyed first, waits for every call first.
   // As many workers as connections: more only queue on the pool (measured slower). A
