@@ -164,15 +164,20 @@ absl::Status AmqpConnection::DeclareExchange(const std::string& name, const std:
 }
 
 absl::Status AmqpConnection::DeclareQueue(const std::string& name, const QueueOptions& options) {
-  amqp_table_entry_t entry;
-  amqp_table_t arguments = amqp_empty_table;
-  if (!options.dead_letter_exchange.empty()) {
-    entry.key = amqp_cstring_bytes("x-dead-letter-exchange");
-    entry.value.kind = AMQP_FIELD_KIND_UTF8;
-    entry.value.value.bytes = Bytes(options.dead_letter_exchange);
-    arguments.num_entries = 1;
-    arguments.entries = &entry;
-  }
+  amqp_table_entry_t entries[2];
+  int count = 0;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    entries[count].key = amqp_cstring_bytes(key);
+    entries[count].value.kind = AMQP_FIELD_KIND_UTF8;
+    entries[count].value.value.bytes = Bytes(value);
+    ++count;
+  };
+  add("x-dead-letter-exchange", options.dead_letter_exchange);
+  add("x-dead-letter-routing-key", options.dead_letter_routing_key);
+  amqp_table_t arguments;
+  arguments.num_entries = count;
+  arguments.entries = entries;
   amqp_queue_declare(state_, kChannel, Bytes(name), /*passive=*/0, /*durable=*/1,
                      /*exclusive=*/0, /*auto_delete=*/0, arguments);
   return CheckReply("amqp queue declare");

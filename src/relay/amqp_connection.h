@@ -58,7 +58,8 @@ struct Confirm {
 };
 
 struct QueueOptions {
-  std::string dead_letter_exchange;  // x-dead-letter-exchange; empty: none
+  std::string dead_letter_exchange;     // x-dead-letter-exchange; empty: none
+  std::string dead_letter_routing_key;  // x-dead-letter-routing-key; empty: the message's own
 };
 
 class AmqpConnection {

@@ -65,12 +65,15 @@ absl::Status DeclareNotifyTopology(AmqpConnection& connection,
     return s;
   }
   if (absl::Status s = connection.DeclareQueue(options.dead_letter_queue); !s.ok()) return s;
-  if (absl::Status s =
-          connection.BindQueue(options.dead_letter_queue, options.dead_letter_exchange, "#");
+  // Dead letters are routed by the queue's name, so other consumers' dead letters on the
+  // same exchange do not land here.
+  if (absl::Status s = connection.BindQueue(options.dead_letter_queue,
+                                            options.dead_letter_exchange, options.queue);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = connection.DeclareQueue(options.queue, {options.dead_letter_exchange});
+  if (absl::Status s =
+          connection.DeclareQueue(options.queue, {options.dead_letter_exchange, options.queue});
       !s.ok()) {
     return s;
   }

@@ -1,6 +1,6 @@
 // ordo-notify's consumer (DESIGN §12): declares its topology (the events exchange, its
-// durable queue ordo.notify bound to the order events it needs, with dead-letter exchange
-// ordo.dlx into the durable queue ordo.notify.dlq), consumes with manual acks, and for each
+// durable queue ordo.notify bound to the order events it needs, dead-lettering through the
+// exchange ordo.dlx with routing key ordo.notify into the durable queue ordo.notify.dlq), consumes with manual acks, and for each
 // message records its effect and the message id in the inbox in one transaction, then
 // acks. A message id already in the inbox is acked and ignored; a message it can never
 // handle is nacked without requeue (so the broker dead-letters it); with the database
