@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The layering of DESIGN §2, checked on the includes (the link graph checks the rest):
 # store knows no domain, events knows the contract and the store's plain types only, the
-# domain includes no gRPC and no SQL, and command and query never include each other.
+# domain includes no gRPC and no SQL, command and query never include each other, and relay
+# uses events and store only.
 #   tests/layering_test.sh SRC_DIR
 set -euo pipefail
 SRC=$1
@@ -21,6 +22,9 @@ forbid events 'command/|query/|store/pg/|store/subscription/|store/projection/|g
 forbid command/domain 'grpcpp|pqxx|store/|query/|.*\.grpc\.pb\.h' "the domain is pure: no gRPC, no SQL"
 forbid command 'query/' "command/ never includes query/"
 forbid query 'command/' "query/ never includes command/"
-forbid common 'command/|query/|store/|events/' "common/ depends on no layer"
-if [ "$failures" -eq 0 ]; then echo "layering: 6 passed, 0 failed"; else echo "layering: $failures failed"; fi
+forbid common 'command/|query/|store/|events/|relay/' "common/ depends on no layer"
+forbid relay 'command/|query/' "relay/ uses events/ and store/ only"
+forbid command 'relay/' "command/ never includes relay/"
+forbid query 'relay/' "query/ never includes relay/"
+if [ "$failures" -eq 0 ]; then echo "layering: 9 passed, 0 failed"; else echo "layering: $failures failed"; fi
 [ "$failures" -eq 0 ]
