@@ -31,9 +31,10 @@ load() {
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 bench_main() {
-  local quick=false only_fulfilment=false
+  local quick=false only_fulfilment=false only_event_bus=false
   [ "${1:-}" = "--quick" ] && quick=true
   [ "${1:-}" = "--fulfilment" ] && only_fulfilment=true
+  [ "${1:-}" = "--event-bus" ] && only_event_bus=true
   BENCH_SECONDS=10; local catchup_orders=200000
   if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
@@ -59,6 +60,14 @@ bench_main() {
     'max_wal_size', 'checkpoint_timeout', 'work_mem')")
 
   source "$ROOT/bench/fulfilment.sh"
+  source "$ROOT/bench/event_bus.sh"
+  if $only_event_bus; then
+    # Rows 14 and 15 alone, printed (docs/benchmarks.md is left as it is).
+    event_bus_rows "$admin"
+    printf '%s\n' "| row | in flight | result (median) | spread | latency p50 / p99 | notes | ratio |" \
+      "|---|---|---|---|---|---|---|" "${BENCH_ROWS[@]}"
+    return 0
+  fi
   if $only_fulfilment; then
     # Rows 12 and 13 alone, printed (docs/benchmarks.md is left as it is).
     fulfilment_rows "$admin"
@@ -273,6 +282,8 @@ SQL
 
   # Rows 12 and 13: fulfilment (bench/fulfilment.sh).
   fulfilment_rows "$admin"
+  # Rows 14 and 15: the event bus (bench/event_bus.sh).
+  event_bus_rows "$admin" "$($quick && echo 4000 || echo 40000)"
 
   row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
   row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
@@ -295,7 +306,9 @@ SQL
   \`h2load -c 1 -m 32 -D ${BENCH_SECONDS} -d <CreateOrder frame>\`; row 4 times \`ordo-projector\`
   from an empty read model, against one \`INSERT … SELECT … GROUP BY\`; rows 12–13
   \`ordo-bench-orders\` (create + add + confirm per order) with \`ordo-saga --carrier_delay=0ms\`,
-  latencies from the events' \`recorded_at\`. See bench/run.sh and bench/fulfilment.sh.
+  latencies from the events' \`recorded_at\`; row 14 \`ordo-relay\` against \`ordo-bench-amqp\`
+  on a private broker, row 15 \`ordo-bench-subscribe\`. See bench/run.sh, bench/fulfilment.sh
+  and bench/event_bus.sh.
 
 | row | in flight | result (median) | spread | latency p50 / p99 / p99.9 | notes | ratio to limit |
 |---|---|---|---|---|---|---|
