@@ -75,7 +75,8 @@ void EventSubscription::OnDone() {
 void EventSubscription::FinishLocked(const grpc::Status& status) {
   if (finished_) return;
   finished_ = true;
-  Finish(status);
+  // Not on this thread: it may be the tail's, inside its listener lock, which OnDone takes.
+  workers_.Post([this, status] { Finish(status); });
 }
 
 void EventSubscription::StartWriteLocked(ordo::v1::SubscribeResponse message) {
