@@ -3,19 +3,19 @@
 -- transaction as the effect, so a redelivered message is recognised and ignored.
 -- notify_order_customers is the consumer's own record of who placed each order (from
 -- OrderCreated): the later order events do not carry the customer.
-CREATE TABLE message_inbox (
+CREATE TABLE IF NOT EXISTS message_inbox (
   consumer    text NOT NULL,
   message_id  text NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_id)
 );
 
-CREATE TABLE notify_order_customers (
+CREATE TABLE IF NOT EXISTS notify_order_customers (
   order_id    text PRIMARY KEY,
   customer_id text NOT NULL
 );
 
-CREATE TABLE customer_notifications (
+CREATE TABLE IF NOT EXISTS customer_notifications (
   notification_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   customer_id     text NOT NULL,
   order_id        text NOT NULL,
@@ -27,5 +27,5 @@ CREATE TABLE customer_notifications (
 );
 
 -- ListNotifications: one customer's, newest first, in keyset pages.
-CREATE INDEX customer_notifications_by_customer
+CREATE INDEX IF NOT EXISTS customer_notifications_by_customer
   ON customer_notifications (customer_id, notification_id DESC);
