@@ -15,7 +15,7 @@ event_bus_rows() {
   psql -q "$url" -c "
     INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, payload, metadata)
     SELECT 'bus-' || n, 'order', v, gen_random_uuid(),
-           CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, 2,
+           CASE WHEN v = 1 THEN 'OrderCreated' ELSE 'OrderItemAdded' END, CASE WHEN v = 1 THEN 2 ELSE 1 END,
            CASE WHEN v = 1 THEN jsonb_build_object('order_id', 'bus-' || n, 'customer',
                   jsonb_build_object('id', 'c-' || n % 1000, 'email', ''), 'currency', 'EUR')
                 ELSE jsonb_build_object('order_id', 'bus-' || n, 'sku', 'sku-' || v, 'quantity', 1,
@@ -30,16 +30,18 @@ event_bus_rows() {
   "$BROKER" start "$BENCH_DIR/broker" "$port" >"$logs/broker.log" 2>&1 || die "RabbitMQ did not start"
   local amqp="amqp://guest:guest@127.0.0.1:$port"
   local tool=("$BUILD_DIR/ordo-bench-amqp" --database_url="$url" --amqp_url="$amqp")
-  local limit=() relayed=() i t0 t1 relay
+  local limit=() relayed=() i t0 t1 relay line
   for i in $(seq 1 $BENCH_RUNS); do
     "${tool[@]}" --mode=reset_queue
-    limit+=("$(field events_per_s "$("${tool[@]}")")")
+    line=$("${tool[@]}") || die "ordo-bench-amqp failed: $line"
+    limit+=("$(field events_per_s "$line")")
     "${tool[@]}" --mode=reset_queue
     t0=$(date +%s.%N)
     "$BUILD_DIR/ordo-relay" --database_url="$url" --amqp_url="$amqp" --exchange=bench.events \
       --name="relay-bench-$i" >"$logs/relay-$i.log" 2>&1 &
     relay=$!
-    psql -q "$url" -v position="$last" -v name="relay-bench-$i" -f "$ROOT/bench/wait_checkpoint.sql"
+    PGOPTIONS="-c statement_timeout=600s" psql -q "$url" -v position="$last" \
+      -v name="relay-bench-$i" -f "$ROOT/bench/wait_checkpoint.sql" || die "the relay did not finish"
     t1=$(date +%s.%N)
     kill -TERM "$relay"; wait "$relay" || true
     relayed+=("$(awk -v e="$events" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", e / (b - a) }')")
@@ -57,7 +59,7 @@ event_bus_rows() {
   "$BUILD_DIR/ordo-query" --database_url="$url" --listen=127.0.0.1:0 >"$logs/query.log" 2>&1 &
   local query=$! query_address
   query_address=127.0.0.1:$(wait_for_port "$logs/query.log")
-  local caught=() line
+  local caught=()
   for i in $(seq 1 $BENCH_RUNS); do
     line=$("$BUILD_DIR/ordo-bench-subscribe" --mode=catchup --query_target="$query_address")
     caught+=("$(field events_per_s "$line")")
