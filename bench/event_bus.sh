@@ -93,8 +93,8 @@ event_bus_rows() {
     line=$("$BUILD_DIR/ordo-bench-subscribe" --mode=latency --command_target="$COMMAND_ADDRESS" \
       --query_target="$QUERY_ADDRESS" --clients=2 --interval=20ms --duration="${BENCH_SECONDS}s")
     wait "$loader"
-    rp50+=("$(field reply_to_delivered_p50_ms "$line")"); rp99+=("$(field p99_ms "$line")")
-    sp99+=("$(field sent_p99_ms "$line")"); delivered+=("$(sed -n 's/.*delivered=\([0-9]* of [0-9]*\).*/\1/p' <<<"$line")")
+    rp50+=("$(field reply_p50_ms "$line")"); rp99+=("$(field reply_p99_ms "$line")")
+    sp99+=("$(field send_p99_ms "$line")"); delivered+=("$(sed -n 's/.*delivered=\([0-9]* of [0-9]*\).*/\1/p' <<<"$line")")
   done
   row "15. Subscribe: command reply → event delivered, 100 creates/s beside 400 AddItem/s" 1 "" "" \
     "p50 $(median "${rp50[@]}") ms / p99 $(median "${rp99[@]}") ms" \

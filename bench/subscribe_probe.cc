@@ -140,20 +140,19 @@ int Latency() {
   done = true;
   {
     absl::MutexLock lock(&mu);
-    mu.AwaitWithTimeout(absl::Condition(
-                            +[](std::map<std::string, std::pair<absl::Time, absl::Time>>* s) {
-                              return s->empty();
-                            },
-                            &sent),
-                        absl::Seconds(10));
+    mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::map<std::string, std::pair<absl::Time, absl::Time>>* s) { return s->empty(); },
+            &sent),
+        absl::Seconds(10));
   }
   context.TryCancel();
   receiver.join();
   reader->Finish();
   absl::MutexLock lock(&mu);
   std::printf(
-      "delivered=%zu of %d lost=%zu reply_to_delivered_p50_ms=%.2f p99_ms=%.2f "
-      "sent_to_delivered_p50_ms=%.2f sent_p99_ms=%.2f\n",
+      "delivered=%zu of %d lost=%zu reply_p50_ms=%.2f reply_p99_ms=%.2f send_p50_ms=%.2f "
+      "send_p99_ms=%.2f\n",
       from_send.size(), expected.load(), sent.size(), Percentile(from_reply, 0.5),
       Percentile(from_reply, 0.99), Percentile(from_send, 0.5), Percentile(from_send, 0.99));
   return 0;

@@ -1,9 +1,10 @@
 // ordo-relay against a real PostgreSQL and a real, private RabbitMQ broker (DESIGN §12):
 // the message of an event (routing key, properties, headers, body), the event-type filter,
-// and chaos: 20,000 events appended by concurrent writers, some committing late, while
-// the relay is killed (-9) twice and the broker killed (-9) and restarted once. A consumer
-// then sees every event at least once, each stream's versions 1, 2, 3, ... after dropping
-// duplicates by message id, and the relay's checkpoint ends at the log's head.
+// one active relay per name with a standby taking over, and chaos: 20,000 events appended by
+// concurrent writers, some committing late, while the relay is killed (-9) twice and the broker
+// killed (-9) and restarted once. A consumer then sees every event at least once, each stream's
+// versions 1, 2, 3, ... after dropping duplicates by message id, and the relay's checkpoint ends at
+// the log's head.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -171,6 +172,36 @@ TEST_F(RelayTest, PublishesOnlyTheEventTypesAskedFor) {
   std::vector<Delivery> got = Drain(*broker_, "filter.all");
   ASSERT_EQ(got.size(), 5u);
   for (const Delivery& d : got) EXPECT_EQ(d.type, "OrderItemAdded");
+}
+
+TEST_F(RelayTest, OneRelayIsActiveAndAStandbyTakesOverWhenItDies) {
+  BindQueue(*broker_, "standby.events", "standby.all", "#");
+  const std::vector<std::string> flags = {"--exchange=standby.events", "--name=relay-standby"};
+  auto first = StartRelay(db_, *broker_, flags);
+  auto second = std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{ORDO_RELAY_BINARY, "--database_url=" + db_.url(),
+                               "--amqp_url=" + broker_->url(), flags[0], flags[1]});
+  ASSERT_TRUE(second->WaitForOutput("ordo-relay running", absl::Seconds(10)));
+  auto append = [&](const std::string& order) {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    testing::InsertOrderEvent(tx, order, 1, "OrderCreated", testing::CreatedPayload(order, "c"));
+    tx.commit();
+  };
+  append("standby-1");
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return testing::ProjectionCaughtUp(db_.url(), "relay-standby"); }, absl::Seconds(20)));
+  EXPECT_EQ(second->Output().find("active"), std::string::npos) << "two relays were active";
+  first->Signal(SIGKILL);
+  first->WaitForExit(absl::Seconds(5));
+  ASSERT_TRUE(second->WaitForOutput("subscriber relay-standby: active", absl::Seconds(20)));
+  append("standby-2");
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return testing::ProjectionCaughtUp(db_.url(), "relay-standby"); }, absl::Seconds(20)));
+  std::vector<Delivery> got = Drain(*broker_, "standby.all");
+  std::set<std::string> streams;
+  for (const Delivery& d : got) streams.insert(d.headers.at("stream_id"));
+  EXPECT_EQ(streams, (std::set<std::string>{"standby-1", "standby-2"}));
 }
 
 TEST_F(RelayTest, ChaosEveryEventArrivesInStreamOrderAndTheCheckpointEndsAtTheHead) {
