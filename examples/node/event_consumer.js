@@ -70,7 +70,7 @@ module.exports = { consumeEvents };
 
 if (require.main === module) {
   const url = process.argv[2] || 'amqp://guest:guest@127.0.0.1:5672';
-  consumeEvents(url, 'example.orders', ['order.#'], (event) => {
+  consumeEvents(url, 'example.node.orders', ['order.#'], (event) => {
     console.log(`${event.stream_type}.${event.event_type} ${event.stream_id}@${event.version}: `
       + JSON.stringify(event.payload));
   }).catch((error) => {

@@ -11,7 +11,7 @@ const { placeOrder } = require('./order_client');
 const AMQP_URL = process.env.ORDO_AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const COMMAND_ADDRESS = process.env.ORDO_COMMAND_ADDRESS || 'localhost:50051';
 const QUERY_ADDRESS = process.env.ORDO_QUERY_ADDRESS || 'localhost:50052';
-const QUEUE = 'example.node.orders';
+const QUEUE = 'example.node.test';
 
 async function waitFor(condition, ms = 30_000) {
   const deadline = Date.now() + ms;

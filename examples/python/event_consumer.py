@@ -79,7 +79,7 @@ def main():
         print(f"{event['stream_type']}.{event['event_type']} {event['stream_id']}"
               f"@{event['version']}: {json.dumps(event['payload'])}", flush=True)
 
-    consumer = EventConsumer(url, "example.orders", ["order.#"], show)
+    consumer = EventConsumer(url, "example.python.orders", ["order.#"], show)
     try:
         consumer.channel.start_consuming()
     except KeyboardInterrupt:

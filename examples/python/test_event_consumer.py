@@ -15,7 +15,7 @@ import order_client
 AMQP_URL = os.environ.get("ORDO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672")
 COMMAND_ADDRESS = os.environ.get("ORDO_COMMAND_ADDRESS", "localhost:50051")
 QUERY_ADDRESS = os.environ.get("ORDO_QUERY_ADDRESS", "localhost:50052")
-QUEUE = "example.python.orders"
+QUEUE = "example.python.test"
 
 
 def run_until(consumer, condition, seconds=30):
