@@ -67,8 +67,8 @@ absl::Status DeclareNotifyTopology(AmqpConnection& connection,
   if (absl::Status s = connection.DeclareQueue(options.dead_letter_queue); !s.ok()) return s;
   // Dead letters are routed by the queue's name, so other consumers' dead letters on the
   // same exchange do not land here.
-  if (absl::Status s = connection.BindQueue(options.dead_letter_queue,
-                                            options.dead_letter_exchange, options.queue);
+  if (absl::Status s = connection.BindQueue(options.dead_letter_queue, options.dead_letter_exchange,
+                                            options.queue);
       !s.ok()) {
     return s;
   }
@@ -94,28 +94,14 @@ void NotificationConsumer::Start() {
 }
 
 void NotificationConsumer::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
+  stop_.Raise();
   if (thread_.joinable()) thread_.join();
-}
-
-bool NotificationConsumer::stopping() {
-  absl::MutexLock lock(&mu_);
-  return stopping_;
-}
-
-bool NotificationConsumer::WaitForStop(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
-  return stopping_;
 }
 
 void NotificationConsumer::Run() {
   absl::Duration backoff = kInitialBackoff;
   std::string last_error;
-  while (!stopping()) {
+  while (!stop_.raised()) {
     absl::Status status;
     absl::StatusOr<std::unique_ptr<AmqpConnection>> connection =
         AmqpConnection::Open(options_.amqp_url, options_.broker_timeout, /*heartbeat=*/10);
@@ -136,13 +122,13 @@ void NotificationConsumer::Run() {
       last_error = std::string(status.message());
       LogLine(absl::StrCat(last_error, "; reconnecting"));
     }
-    if (WaitForStop(backoff)) break;
+    if (stop_.WaitFor(backoff)) break;
     backoff = std::min(options_.max_backoff, 2 * backoff);
   }
 }
 
 absl::Status NotificationConsumer::ConsumeUntilBroken(AmqpConnection& connection) {
-  while (!stopping()) {
+  while (!stop_.raised()) {
     absl::StatusOr<std::optional<Delivery>> delivery = connection.NextDelivery(kPollStop);
     if (!delivery.ok()) return delivery.status();
     if (!delivery->has_value()) continue;
@@ -156,7 +142,7 @@ absl::Status NotificationConsumer::ConsumeUntilBroken(AmqpConnection& connection
         break;
       case Outcome::kRetry:
         if (absl::Status s = connection.Nack(d.delivery_tag, /*requeue=*/true); !s.ok()) return s;
-        WaitForStop(database_backoff_);
+        stop_.WaitFor(database_backoff_);
         break;
     }
   }

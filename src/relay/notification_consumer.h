@@ -1,12 +1,11 @@
 // ordo-notify's consumer (DESIGN §12): declares its topology (the events exchange, its
 // durable queue ordo.notify bound to the order events it needs, dead-lettering through the
-// exchange ordo.dlx with routing key ordo.notify into the durable queue ordo.notify.dlq), consumes with manual acks, and for each
-// message records its effect and the message id in the inbox in one transaction, then
-// acks. A message id already in the inbox is acked and ignored; a message it can never
-// handle is nacked without requeue (so the broker dead-letters it); with the database
-// down it is nacked with requeue and tried again after a pause. A lost broker is
-// reconnected with backoff. Owns one thread, one broker connection and one database
-// connection.
+// exchange ordo.dlx with routing key ordo.notify into the durable queue ordo.notify.dlq), consumes
+// with manual acks, and for each message records its effect and the message id in the inbox in one
+// transaction, then acks. A message id already in the inbox is acked and ignored; a message it can
+// never handle is nacked without requeue (so the broker dead-letters it); with the database down it
+// is nacked with requeue and tried again after a pause. A lost broker is reconnected with backoff.
+// Owns one thread, one broker connection and one database connection.
 #ifndef ORDO_RELAY_NOTIFICATION_CONSUMER_H_
 #define ORDO_RELAY_NOTIFICATION_CONSUMER_H_
 
@@ -15,10 +14,9 @@
 #include <string>
 #include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/stop_signal.h"
 #include "relay/amqp_connection.h"
 
 namespace ordo::relay {
@@ -56,15 +54,12 @@ class NotificationConsumer {
   // Consumes on `connection` until it breaks or Stop().
   absl::Status ConsumeUntilBroken(AmqpConnection& connection);
   Outcome Handle(const Delivery& delivery);
-  bool WaitForStop(absl::Duration timeout);
-  bool stopping();
 
   const std::string database_url_;
   const NotificationConsumerOptions options_;
   std::unique_ptr<pqxx::connection> database_;  // made on first use, dropped when broken
   absl::Duration database_backoff_ = absl::ZeroDuration();
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

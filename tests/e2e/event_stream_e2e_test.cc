@@ -22,6 +22,7 @@
 #include "support/order_events.h"
 #include "support/service_process.h"
 #include "support/test_database.h"
+#include "support/wait.h"
 
 namespace ordo {
 namespace {
@@ -66,6 +67,19 @@ class EventStreamTest : public ::testing::Test {
       }
     }
     tx.commit();
+  }
+
+  // Waits until every event appended so far can be tailed: no older transaction anywhere on
+  // the server (another test binary's) holds one back. Until then a subscription's history
+  // ends before them (they come later, live): nothing is skipped, but caught_up is earlier.
+  static void WaitVisible() {
+    ASSERT_TRUE(testing::WaitUntil(
+        [] {
+          return db_->Query(
+                     "SELECT coalesce(bool_and(tx_id < ordo_visible_tx_floor()), true)"
+                     " FROM events") == "t";
+        },
+        absl::Seconds(30)));
   }
 
   // Reads replies until `done` says so (true) or `timeout` passes (false); cancels the call.
@@ -139,6 +153,7 @@ testing::ServiceProcess* EventStreamTest::small_window_ = nullptr;
 
 TEST_F(EventStreamTest, HistoryThenCaughtUpThenLiveEvents) {
   for (int i = 0; i < 50; ++i) Append(absl::StrCat("live-", i), 0, 3);
+  WaitVisible();
   SubscribeRequest request;
   request.add_stream_types("order");
   std::thread writer;
@@ -174,6 +189,7 @@ TEST_F(EventStreamTest, HistoryThenCaughtUpThenLiveEvents) {
 
 TEST_F(EventStreamTest, ResumingFromAnyTokenEqualsTheUninterruptedSequence) {
   for (int i = 0; i < 30; ++i) Append(absl::StrCat("resume-", i), 0, 2);
+  WaitVisible();
   SubscribeRequest all;
   std::vector<SubscribeResponse> replies;
   ASSERT_TRUE(Read(all, replies, HasCaughtUp));
@@ -278,6 +294,7 @@ TEST_F(EventStreamTest, OutOfOrderCommitsSkipNoEvent) {
 TEST_F(EventStreamTest, FiltersByEventTypeStreamTypeAndStream) {
   Append("filter-a", 0, 3);
   Append("filter-b", 0, 2);
+  WaitVisible();
   SubscribeRequest created;
   created.add_event_types("OrderCreated");
   std::vector<SubscribeResponse> replies;

@@ -34,17 +34,8 @@ void LiveTail::Start() {
 }
 
 void LiveTail::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
+  stop_.Raise();
   if (thread_.joinable()) thread_.join();
-}
-
-bool LiveTail::WaitForStop(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
-  return stopping_;
 }
 
 std::optional<LogPosition> LiveTail::head() const {
@@ -114,7 +105,7 @@ void LiveTail::ReadNew(pqxx::connection& connection) {
 
 void LiveTail::Run() {
   std::string last_error;
-  while (!WaitForStop(absl::ZeroDuration())) {
+  while (!stop_.raised()) {
     absl::Status ran = GuardPq("live tail", [&]() -> absl::Status {
       pqxx::connection connection(connection_string_);
       AnyAppend wakeup(connection);
@@ -134,7 +125,7 @@ void LiveTail::Run() {
       for (;;) {
         ReadNew(connection);
         CallListeners();
-        if (WaitForStop(absl::ZeroDuration())) return absl::OkStatus();
+        if (stop_.raised()) return absl::OkStatus();
         const int64_t micros = absl::ToInt64Microseconds(options_.poll_interval);
         connection.await_notification(micros / 1000000, micros % 1000000);
       }
@@ -145,7 +136,7 @@ void LiveTail::Run() {
       LogLine(absl::StrCat(last_error, "; reconnecting"));
     }
     CallListeners();  // readers still get their heartbeats
-    WaitForStop(absl::Seconds(1));
+    stop_.WaitFor(absl::Seconds(1));
   }
 }
 

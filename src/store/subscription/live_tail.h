@@ -20,6 +20,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/stop_signal.h"
 #include "store/log/log_position.h"
 #include "store/log/recorded_event.h"
 
@@ -65,7 +66,6 @@ class LiveTail {
   // Reads the tail into the window until it is drained.
   void ReadNew(pqxx::connection& connection);
   void CallListeners();
-  bool WaitForStop(absl::Duration timeout);
 
   const std::string connection_string_;
   const LiveTailOptions options_;
@@ -80,8 +80,7 @@ class LiveTail {
   std::map<uint64_t, std::function<void()>> listeners_ ABSL_GUARDED_BY(listeners_mu_);
   uint64_t next_listener_ ABSL_GUARDED_BY(listeners_mu_) = 1;
 
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -53,17 +53,8 @@ void SubscriptionRunner::Start() {
 }
 
 void SubscriptionRunner::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
+  stop_.Raise();
   if (thread_.joinable()) thread_.join();
-}
-
-bool SubscriptionRunner::WaitForStop(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&stopping_), timeout);
-  return stopping_;
 }
 
 void SubscriptionRunner::Log(const std::string& message) const {
@@ -90,7 +81,7 @@ void SubscriptionRunner::Run() {
       Log(absl::StrCat(lease.status().message(), "; retrying"));
     }
     // Waited in the lock already; after an error, wait before trying again.
-    if (WaitForStop(lease.ok() ? absl::ZeroDuration() : options_.standby_retry)) return;
+    if (stop_.WaitFor(lease.ok() ? absl::ZeroDuration() : options_.standby_retry)) return;
   }
 }
 
@@ -116,10 +107,7 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   next_replay_check_ = absl::InfinitePast();
 
   for (;;) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
+    if (stop_.raised()) return;
     if (!lease.CheckHeld().ok()) return;
     if (absl::Now() >= next_replay_check_) {
       next_replay_check_ = absl::Now() + options_.poll_interval;
@@ -134,7 +122,7 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
     }
     if (!progressed.ok()) {
       Log(std::string(progressed.status().message()));
-      if (WaitForStop(options_.initial_backoff)) return;
+      if (stop_.WaitFor(options_.initial_backoff)) return;
       continue;
     }
     if (*progressed) continue;
@@ -253,7 +241,7 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
       unavailable_error_ = error;
       Log(absl::StrCat(error, "; retrying"));
     }
-    WaitForStop(unavailable_backoff_);
+    stop_.WaitFor(unavailable_backoff_);
     return absl::OkStatus();
   }
   const RetryDecision decision = retry_.OnFailure(PositionsOf(events), result.failed_index);
@@ -261,7 +249,7 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
     case RetryDecision::Action::kNarrow:
       return absl::OkStatus();
     case RetryDecision::Action::kRetry:
-      WaitForStop(decision.backoff);
+      stop_.WaitFor(decision.backoff);
       return absl::OkStatus();
     case RetryDecision::Action::kPark:
       break;

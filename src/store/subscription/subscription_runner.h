@@ -19,8 +19,8 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/stop_signal.h"
 #include "store/log/log_position.h"
 #include "store/subscription/checkpoint_store.h"
 #include "store/subscription/leader_lease.h"
@@ -67,7 +67,6 @@ class SubscriptionRunner {
   absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,
                              const std::vector<RecordedEvent>& events, const HandleResult& result);
   absl::Status ProcessReplays(pqxx::connection& connection);
-  bool WaitForStop(absl::Duration timeout);
   void Log(const std::string& message) const;
 
   const std::string connection_string_;
@@ -86,8 +85,7 @@ class SubscriptionRunner {
   std::string unavailable_error_;
 
   std::atomic<bool> active_{false};
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

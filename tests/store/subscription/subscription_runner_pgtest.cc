@@ -188,6 +188,15 @@ TEST_F(SubscriptionRunnerTest, TheFilterRunsInTheTailAndTheCheckpointMovesPastWh
 TEST_F(SubscriptionRunnerTest, ASubscriberStartingNowSeesOnlyWhatIsAppendedAfterItFirstRan) {
   RecordingSubscriber subscriber("from-now", {}, SubscriberStart::kNow);
   Append("past-1", "Happened", 3);
+  // "Now" is the tail's head: once no older transaction anywhere on the server (another
+  // test's) holds past-1 back from the tail, past-1 is history.
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        return Query(
+                   "SELECT bool_and(tx_id < ordo_visible_tx_floor()) FROM events"
+                   " WHERE stream_id = 'past-1'") == "t";
+      },
+      absl::Seconds(30)));
   {
     SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
     runner.Start();
