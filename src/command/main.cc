@@ -5,10 +5,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "command/handler/inventory_traits.h"
 #include "command/handler/order_traits.h"
@@ -16,8 +13,7 @@
 #include "command/services/order_command_service.h"
 #include "common/config.h"
 #include "common/grpc_server.h"
-#include "common/log.h"
-#include "common/signals.h"
+#include "common/service_main.h"
 #include "common/worker_pool.h"
 #include "store/log/event_store.h"
 #include "store/pg/connection_pool.h"
@@ -36,32 +32,19 @@ ABSL_FLAG(int, group_commit, 64,
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
-namespace {
-
-int Fail(const std::string& message) {
-  ordo::LogLine(absl::StrCat("error: ", message));
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  // Debian's abseil checks every Mutex acquisition for lock-order cycles: a cost on every
-  // call that production does not need.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-command");
-  absl::SetProgramUsageMessage(
-      "Serves ordo.v1.OrderCommandService and ordo.v1.InventoryCommandService over gRPC.");
-  absl::ParseCommandLine(argc, argv);
+  const ordo::ServiceMain service(
+      "ordo-command",
+      "Serves ordo.v1.OrderCommandService and ordo.v1.InventoryCommandService over gRPC.", argc,
+      argv);
 
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
   const std::string listen =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_listen), "ORDO_LISTEN", "127.0.0.1:50051");
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
-  if (pool_size < 1 || pool_size > 1000) return Fail("--pool_size must be 1 to 1000");
+  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (pool_size < 1 || pool_size > 1000) return service.Fail("--pool_size must be 1 to 1000");
 
   const std::string notify = absl::GetFlag(FLAGS_notify);
   ordo::store::NotifyMode notify_mode;
@@ -72,7 +55,7 @@ int main(int argc, char** argv) {
   } else if (notify == "off") {
     notify_mode = ordo::store::NotifyMode::kOff;
   } else {
-    return Fail("--notify must be after_commit, in_transaction or off");
+    return service.Fail("--notify must be after_commit, in_transaction or off");
   }
 
   // The append statements are the same few shapes over and over, each an index look-up
@@ -84,7 +67,7 @@ int main(int argc, char** argv) {
   ordo::store::EventStore store(
       pool, {notify_mode, &notifier, std::max(1, absl::GetFlag(FLAGS_group_commit))});
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
-    return Fail(std::string(ready.message()));
+    return service.Fail(ready.message());
   }
   ordo::command::OrderCommandHandler orders(store);
   ordo::command::InventoryCommandHandler inventory(store);
@@ -96,11 +79,12 @@ int main(int argc, char** argv) {
   ordo::GrpcServerOptions options;
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.rpc_metrics = service.metrics_enabled();
   options.health_service_names = {ordo::v1::OrderCommandService::service_full_name(),
                                   ordo::v1::InventoryCommandService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =
       ordo::GrpcServer::Start(options, {&order_service, &inventory_service});
-  if (!server.ok()) return Fail(std::string(server.status().message()));
+  if (!server.ok()) return service.Fail(server.status().message());
 
   // Tests and scripts read the bound port from this line.
   std::printf("ordo-command listening on %s (port %d)\n", listen.c_str(), (*server)->port());

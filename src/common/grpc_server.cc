@@ -1,5 +1,5 @@
 // Server bootstrap shared by every Ordo service: listening port, health, reflection,
-// a bounded thread count, and graceful shutdown on SIGINT/SIGTERM.
+// a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #include "common/grpc_server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/rpc_metrics.h"
 #include "common/signals.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -36,6 +37,14 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   quota.SetMaxThreads(kSyncServiceThreads);
   builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options.rpc_metrics) {
+    std::vector<std::string> names = options.health_service_names;
+    names.push_back("grpc.health.v1.Health");
+    names.push_back("grpc.reflection.v1alpha.ServerReflection");
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(RpcMetricsInterceptors(names));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -47,6 +56,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   return std::unique_ptr<GrpcServer>(
       new GrpcServer(std::move(server), port, options.shutdown_grace));
+}
+
+void GrpcServer::SetServing(const std::string& service_name, bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(service_name, serving);
 }
 
 void GrpcServer::RunUntilSignal() {

@@ -1,5 +1,5 @@
 // Server bootstrap shared by every Ordo service: listening port, health, reflection,
-// a bounded thread count, and graceful shutdown on SIGINT/SIGTERM.
+// a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #ifndef ORDO_COMMON_GRPC_SERVER_H_
 #define ORDO_COMMON_GRPC_SERVER_H_
 
@@ -21,6 +21,8 @@ struct GrpcServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Fully qualified service names reported SERVING by grpc.health.v1.Health.
   std::vector<std::string> health_service_names;
+  // Counts and times every call (common/rpc_metrics.h).
+  bool rpc_metrics = false;
 };
 
 // A started gRPC server. The services must outlive it.
@@ -34,6 +36,10 @@ class GrpcServer {
 
   // The bound port.
   int port() const { return port_; }
+
+  // Sets what grpc.health.v1.Health answers for `service_name` (any name, not only those
+  // served here: ordo-query reports its subscribers this way).
+  void SetServing(const std::string& service_name, bool serving);
 
   // Waits for SIGINT or SIGTERM (see common/signals.h), reports NOT_SERVING,
   // lets in-flight calls finish within the grace period, and returns once the server stopped.

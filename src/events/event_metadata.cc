@@ -22,7 +22,8 @@ EventMetadata ParseEventMetadata(std::string_view json) {
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return {};
   return EventMetadata{StringField(root, "command"), StringField(root, "request_id"),
                        StringField(root, "correlation_id"), StringField(root, "causation_id"),
-                       StringField(root, "peer")};
+                       StringField(root, "peer"), StringField(root, "traceparent"),
+                       StringField(root, "trace_id")};
 }
 
 std::string EventMetadataJson(const EventMetadata& m) {
@@ -36,6 +37,12 @@ std::string EventMetadataJson(const EventMetadata& m) {
   AppendJsonString(out, m.causation_id);
   out += ",\"peer\":";
   AppendJsonString(out, m.peer);
+  if (!m.traceparent.empty()) {
+    out += ",\"traceparent\":";
+    AppendJsonString(out, m.traceparent);
+    out += ",\"trace_id\":";
+    AppendJsonString(out, m.trace_id);
+  }
   out += "}";
   return out;
 }

@@ -7,14 +7,11 @@
 #include <optional>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/config.h"
 #include "common/grpc_server.h"
-#include "common/log.h"
-#include "common/signals.h"
+#include "common/service_main.h"
 #include "common/worker_pool.h"
 #include "events/fulfilment_events.h"
 #include "events/order_events.h"
@@ -33,6 +30,7 @@
 #include "query/read_models/stream_history.h"
 #include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
+#include "store/projection/subscriber_metrics.h"
 #include "store/subscription/live_tail.h"
 
 ABSL_FLAG(std::string, database_url, "",
@@ -49,32 +47,31 @@ ABSL_FLAG(int, subscription_window, 10000,
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
+namespace {
+
+// A subscriber whose heartbeat is older than this is reported NOT_SERVING; its runner
+// beats every second.
+constexpr absl::Duration kSubscriberHeartbeatLimit = absl::Seconds(10);
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  // Debian's abseil checks every Mutex acquisition for lock-order cycles: a cost on every
-  // call that production does not need.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-query");
-  absl::SetProgramUsageMessage("Serves Ordo's read models over gRPC.");
-  absl::ParseCommandLine(argc, argv);
-  auto fail = [](absl::string_view message) {
-    ordo::LogLine(absl::StrCat("error: ", message));
-    return 1;
-  };
+  const ordo::ServiceMain service("ordo-query", "Serves Ordo's read models over gRPC.", argc,
+                                  argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
   const std::string listen =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_listen), "ORDO_QUERY_LISTEN", "127.0.0.1:50052");
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  if (database_url.empty()) return fail("--database_url (or ORDO_DATABASE_URL) is required");
-  if (pool_size < 1 || pool_size > 1000) return fail("--pool_size must be 1 to 1000");
+  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (pool_size < 1 || pool_size > 1000) return service.Fail("--pool_size must be 1 to 1000");
   const int max_subscriptions = absl::GetFlag(FLAGS_max_subscriptions);
   if (max_subscriptions < 0 || max_subscriptions > 100000) {
-    return fail("--max_subscriptions must be 0 to 100000");
+    return service.Fail("--max_subscriptions must be 0 to 100000");
   }
   const int subscription_window = absl::GetFlag(FLAGS_subscription_window);
   if (subscription_window < 1 || subscription_window > 10000000) {
-    return fail("--subscription_window must be 1 to 10000000");
+    return service.Fail("--subscription_window must be 1 to 10000000");
   }
 
   ordo::store::ConnectionPool pool({database_url, pool_size});
@@ -82,7 +79,7 @@ int main(int argc, char** argv) {
   if (absl::StatusOr<ordo::store::ProjectionsOverview> ready =
           admin.Overview(absl::Now() + absl::Seconds(10));
       !ready.ok()) {
-    return fail(ready.status().message());
+    return service.Fail(ready.status().message());
   }
   const auto projections = ordo::query::MakeProjections();
   std::optional<ordo::query::ProjectorHost> projectors;
@@ -120,6 +117,7 @@ int main(int argc, char** argv) {
   ordo::GrpcServerOptions options;
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.rpc_metrics = service.metrics_enabled();
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::InventoryQueryService::service_full_name(),
                                   ordo::v1::FulfilmentQueryService::service_full_name(),
@@ -129,7 +127,23 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server = ordo::GrpcServer::Start(
       options, {&query_service, &inventory_service, &fulfilment_service, &notification_service,
                 &event_stream_service, &projection_service});
-  if (!server.ok()) return fail(server.status().message());
+  if (!server.ok()) return service.Fail(server.status().message());
+
+  // Health stays a heartbeat (DESIGN §13): ordo.subscriber.<name> is NOT_SERVING while that
+  // subscriber's active runner has not completed a loop for kSubscriberHeartbeatLimit,
+  // whatever its lag. Sampled with the lag gauges.
+  ordo::store::SubscriberMetricsOptions sampling;
+  sampling.extra = {ordo::query::FulfilmentsByStateGauge()};
+  sampling.on_sample = [&server](const ordo::store::ProjectionsOverview& overview) {
+    const absl::Time now = absl::Now();
+    for (const ordo::store::ProjectionStatus& p : overview.projections) {
+      (*server)->SetServing(
+          absl::StrCat("ordo.subscriber.", p.name),
+          p.last_heartbeat && now - *p.last_heartbeat < kSubscriberHeartbeatLimit);
+    }
+  };
+  ordo::store::SubscriberMetrics subscriber_metrics(pool.connection_string(), sampling);
+  subscriber_metrics.Start();
 
   std::printf("ordo-query listening on %s (port %d)\n", listen.c_str(), (*server)->port());
   std::fflush(stdout);

@@ -9,19 +9,18 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/service_main.h"
 #include "common/signals.h"
 #include "query/projections.h"
 #include "query/projector_host.h"
 #include "store/log/log_position.h"
 #include "store/pg/connection_pool.h"
 #include "store/projection/projection_admin.h"
+#include "store/projection/subscriber_metrics.h"
 
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL URL or connection string (env ORDO_DATABASE_URL)");
@@ -34,11 +33,11 @@ ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(500),
 namespace {
 
 int Fail(absl::string_view message) {
-  ordo::LogLine(absl::StrCat("error: ", message));
+  ordo::LogError(message);
   return 1;
 }
 
-int Run(const std::string& connection_string) {
+int Run(const std::string& connection_string, bool metrics_enabled) {
   std::vector<std::unique_ptr<ordo::store::Projection>> projections;
   const std::vector<std::string> only = absl::GetFlag(FLAGS_projections);
   for (auto& projection : ordo::query::MakeProjections()) {
@@ -54,6 +53,8 @@ int Run(const std::string& connection_string) {
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   {
     ordo::query::ProjectorHost host(connection_string, projections, options);
+    ordo::store::SubscriberMetrics metrics(connection_string, {});
+    if (metrics_enabled) metrics.Start();
     std::printf("ordo-projector running %zu projection(s)\n", projections.size());
     std::fflush(stdout);
     const int signal_number = ordo::WaitForShutdownSignal();
@@ -84,14 +85,10 @@ int Status(ordo::store::ProjectionAdmin& admin) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  // Debian's abseil checks every Mutex acquisition for lock-order cycles: a cost on every
-  // call that production does not need.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-projector");
-  absl::SetProgramUsageMessage(
-      "ordo-projector [run | status | rebuild NAME | rebaseline] --database_url=URL");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const ordo::ServiceMain service(
+      "ordo-projector",
+      "ordo-projector [run | status | rebuild NAME | rebaseline] --database_url=URL", argc, argv);
+  const std::vector<std::string> args = service.positional_arguments();
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
   if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
@@ -105,7 +102,7 @@ int main(int argc, char** argv) {
     if (auto ready = admin.Overview(absl::Now() + absl::Seconds(10)); !ready.ok()) {
       return Fail(ready.status().message());
     }
-    return Run(pool.connection_string());
+    return Run(pool.connection_string(), service.metrics_enabled());
   }
   if (command == "status") return Status(admin);
   if (command == "rebuild" && args.size() == 3) {

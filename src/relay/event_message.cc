@@ -32,6 +32,11 @@ absl::StatusOr<OutgoingMessage> EventMessage(const store::RecordedEvent& event) 
   if (!metadata.causation_id.empty()) {
     message.headers.emplace_back("causation_id", metadata.causation_id);
   }
+  // W3C trace context as an AMQP header, the name OpenTelemetry's messaging
+  // instrumentations read.
+  if (!metadata.traceparent.empty()) {
+    message.headers.emplace_back("traceparent", metadata.traceparent);
+  }
 
   std::string& body = message.body;
   body.reserve(256 + payload->json.size() + event.metadata_json.size());

@@ -1,7 +1,7 @@
 // An event of the log as a RabbitMQ message (DESIGN §12): routing key
 // <stream_type>.<event_type>, message id = event id (the consumers' key to drop duplicates),
 // type, JSON content, persistent, headers stream_id, version, token, schema_version,
-// correlation_id and causation_id; the body is the envelope with the payload in its
+// correlation_id, causation_id and traceparent; the body is the envelope with the payload in its
 // current (upcast) shape.
 #ifndef ORDO_RELAY_EVENT_MESSAGE_H_
 #define ORDO_RELAY_EVENT_MESSAGE_H_

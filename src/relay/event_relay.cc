@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/metrics.h"
 #include "relay/event_message.h"
 
 namespace ordo::relay {
@@ -20,6 +22,23 @@ absl::Status AsUnavailable(const absl::Status& status) {
 }
 
 }  // namespace
+
+EventRelay::EventRelay(EventRelayOptions options)
+    : options_(std::move(options)),
+      published_(AddCounter("ordo_relay_published_total",
+                            "Messages the broker confirmed (a message published again after a "
+                            "lost connection counts again).",
+                            {{"relay", options_.name}})),
+      connections_(AddCounter("ordo_relay_connections_total",
+                              "Connections the relay opened to the broker: more than one means "
+                              "it lost some.",
+                              {{"relay", options_.name}})),
+      unconfirmed_(AddGauge("ordo_relay_unconfirmed_messages",
+                            "Messages published and not yet confirmed by the broker.",
+                            {{"relay", options_.name}})),
+      confirm_seconds_(AddHistogram("ordo_relay_confirm_seconds",
+                                    "From a batch's first publish to its last confirm.",
+                                    {{"relay", options_.name}}, LatencyBuckets())) {}
 
 store::HandleResult EventRelay::Handle(const std::vector<store::RecordedEvent>& events,
                                        pqxx::work& /*tx*/) {
@@ -55,6 +74,7 @@ absl::Status EventRelay::Connect() {
   }
   if (absl::Status s = (*connection)->EnableConfirms(); !s.ok()) return s;
   connection_ = *std::move(connection);
+  connections_.Increment();
   return absl::OkStatus();
 }
 
@@ -64,11 +84,18 @@ absl::Status EventRelay::PublishOnce(const std::vector<OutgoingMessage>& message
     if (!confirmed_.contains(m.message_id)) pending.push_back(&m);
   }
   if (pending.empty()) return absl::OkStatus();
+  const absl::Time started = absl::Now();
+  // Whatever ends this try, nothing it published stays in flight afterwards.
+  struct InFlight {
+    prometheus::Gauge& gauge;
+    ~InFlight() { gauge.Set(0); }
+  } in_flight{unconfirmed_};
   uint64_t first_tag = 0;
   for (size_t k = 0; k < pending.size(); ++k) {
     absl::StatusOr<uint64_t> tag = connection_->Publish(options_.exchange, *pending[k]);
     if (!tag.ok()) return tag.status();
     if (k == 0) first_tag = *tag;
+    unconfirmed_.Increment();
   }
   // pending[k] has delivery tag first_tag + k; the prefix [0, settled) is confirmed.
   std::vector<bool> acked(pending.size(), false);
@@ -93,8 +120,11 @@ absl::Status EventRelay::PublishOnce(const std::vector<OutgoingMessage>& message
     while (settled < pending.size() && acked[settled]) {
       confirmed_.insert(pending[settled]->message_id);
       ++settled;
+      published_.Increment();
+      unconfirmed_.Decrement();
     }
   }
+  confirm_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - started));
   return absl::OkStatus();
 }
 

@@ -10,6 +10,10 @@
 #ifndef ORDO_RELAY_EVENT_RELAY_H_
 #define ORDO_RELAY_EVENT_RELAY_H_
 
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +36,7 @@ struct EventRelayOptions {
 
 class EventRelay final : public store::Subscriber {
  public:
-  explicit EventRelay(EventRelayOptions options) : options_(std::move(options)) {}
+  explicit EventRelay(EventRelayOptions options);
 
   const std::string& name() const override { return options_.name; }
   store::SubscriberFilter filter() const override { return {options_.event_types, {}}; }
@@ -49,6 +53,11 @@ class EventRelay final : public store::Subscriber {
   absl::Status Connect();
 
   const EventRelayOptions options_;
+  // ordo_relay_* series (DESIGN §13), labelled with the relay's name.
+  prometheus::Counter& published_;
+  prometheus::Counter& connections_;
+  prometheus::Gauge& unconfirmed_;
+  prometheus::Histogram& confirm_seconds_;
   std::unique_ptr<AmqpConnection> connection_;
   // Message ids of the batch in hand that the broker confirmed: a batch handed again
   // (after a failure) publishes only the rest.

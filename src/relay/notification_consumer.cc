@@ -7,6 +7,7 @@
 #include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
 #include "common/log.h"
 #include "relay/event_message.h"
 #include "relay/order_notifications.h"
@@ -17,6 +18,43 @@ namespace {
 
 constexpr char kConsumerName[] = "ordo-notify";
 constexpr absl::Duration kInitialBackoff = absl::Milliseconds(200);
+
+}  // namespace
+
+// ordo_consumer_messages_total{consumer="notify",outcome}: what became of each delivery.
+class NotificationConsumer::ConsumerMetrics {
+ public:
+  static ConsumerMetrics& Get() {
+    static ConsumerMetrics* metrics = new ConsumerMetrics();
+    return *metrics;
+  }
+  void Count(Outcome outcome) {
+    switch (outcome) {
+      case Outcome::kDone:
+        done_.Increment();
+        break;
+      case Outcome::kPoison:
+        dead_lettered_.Increment();
+        break;
+      case Outcome::kRetry:
+        requeued_.Increment();
+        break;
+    }
+  }
+
+ private:
+  static prometheus::Counter& Series(const char* outcome) {
+    return AddCounter("ordo_consumer_messages_total",
+                      "Messages a RabbitMQ consumer of Ordo's took: done (recorded or a "
+                      "duplicate), dead_lettered (poison), requeued (the database was down).",
+                      {{"consumer", "notify"}, {"outcome", outcome}});
+  }
+  prometheus::Counter& done_ = Series("done");
+  prometheus::Counter& dead_lettered_ = Series("dead_lettered");
+  prometheus::Counter& requeued_ = Series("requeued");
+};
+
+namespace {
 constexpr absl::Duration kPollStop = absl::Milliseconds(250);
 
 // The inbox row and the effect in one transaction: true when recorded, false when the
@@ -133,7 +171,9 @@ absl::Status NotificationConsumer::ConsumeUntilBroken(AmqpConnection& connection
     if (!delivery.ok()) return delivery.status();
     if (!delivery->has_value()) continue;
     const Delivery& d = **delivery;
-    switch (Handle(d)) {
+    const Outcome outcome = Handle(d);
+    ConsumerMetrics::Get().Count(outcome);
+    switch (outcome) {
       case Outcome::kDone:
         if (absl::Status s = connection.Ack(d.delivery_tag); !s.ok()) return s;
         break;

@@ -49,6 +49,7 @@ class NotificationConsumer {
 
  private:
   enum class Outcome { kDone, kPoison, kRetry };
+  class ConsumerMetrics;
 
   void Run();
   // Consumes on `connection` until it breaks or Stop().

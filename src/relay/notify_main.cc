@@ -5,12 +5,10 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/service_main.h"
 #include "common/signals.h"
 #include "relay/notification_consumer.h"
 
@@ -25,18 +23,11 @@ ABSL_FLAG(std::string, exchange, "",
 ABSL_FLAG(int, prefetch, 50, "unacknowledged messages the broker may send ahead");
 
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-notify");
-  absl::SetProgramUsageMessage("Records customer notifications from Ordo's order events.");
-  absl::ParseCommandLine(argc, argv);
-  auto fail = [](absl::string_view message) {
-    ordo::LogLine(absl::StrCat("error: ", message));
-    return 1;
-  };
+  const ordo::ServiceMain service(
+      "ordo-notify", "Records customer notifications from Ordo's order events.", argc, argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   ordo::relay::NotificationConsumerOptions options;
   options.amqp_url = ordo::FlagOrEnv(absl::GetFlag(FLAGS_amqp_url), "ORDO_AMQP_URL",
                                      "amqp://guest:guest@127.0.0.1:5672");
@@ -44,7 +35,7 @@ int main(int argc, char** argv) {
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_exchange), "ORDO_RELAY_EXCHANGE", "ordo.events");
   options.prefetch = absl::GetFlag(FLAGS_prefetch);
   if (options.prefetch < 1 || options.prefetch > 65535) {
-    return fail("--prefetch must be 1 to 65535");
+    return service.Fail("--prefetch must be 1 to 65535");
   }
   {
     ordo::relay::NotificationConsumer consumer(database_url, options);

@@ -6,15 +6,14 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/service_main.h"
 #include "common/signals.h"
 #include "relay/event_relay.h"
+#include "store/projection/subscriber_metrics.h"
 #include "store/subscription/subscription_runner.h"
 
 ABSL_FLAG(std::string, database_url, "",
@@ -31,18 +30,11 @@ ABSL_FLAG(std::string, name, "relay",
 ABSL_FLAG(int, batch_size, 1000, "events published per batch before waiting for confirms");
 
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-relay");
-  absl::SetProgramUsageMessage("Publishes Ordo's event log to RabbitMQ.");
-  absl::ParseCommandLine(argc, argv);
-  auto fail = [](absl::string_view message) {
-    ordo::LogLine(absl::StrCat("error: ", message));
-    return 1;
-  };
+  const ordo::ServiceMain service("ordo-relay", "Publishes Ordo's event log to RabbitMQ.", argc,
+                                  argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   ordo::relay::EventRelayOptions options;
   options.name = absl::GetFlag(FLAGS_name);
   options.amqp_url = ordo::FlagOrEnv(absl::GetFlag(FLAGS_amqp_url), "ORDO_AMQP_URL",
@@ -52,10 +44,10 @@ int main(int argc, char** argv) {
   options.event_types =
       absl::StrSplit(ordo::FlagOrEnv(absl::GetFlag(FLAGS_event_types), "ORDO_RELAY_EVENT_TYPES"),
                      ',', absl::SkipWhitespace());
-  if (options.name.empty()) return fail("--name must not be empty");
-  if (options.exchange.empty()) return fail("--exchange must not be empty");
+  if (options.name.empty()) return service.Fail("--name must not be empty");
+  if (options.exchange.empty()) return service.Fail("--exchange must not be empty");
   const int batch_size = absl::GetFlag(FLAGS_batch_size);
-  if (batch_size < 1 || batch_size > 10000) return fail("--batch_size must be 1 to 10000");
+  if (batch_size < 1 || batch_size > 10000) return service.Fail("--batch_size must be 1 to 10000");
 
   ordo::relay::EventRelay relay(options);
   ordo::store::SubscriptionRunnerOptions runner_options;
@@ -64,6 +56,8 @@ int main(int argc, char** argv) {
   {
     ordo::store::SubscriptionRunner runner(database_url, relay, runner_options);
     runner.Start();
+    ordo::store::SubscriberMetrics metrics(database_url, {});
+    if (service.metrics_enabled()) metrics.Start();
     std::printf("ordo-relay running (subscriber %s, exchange %s, %s)\n", options.name.c_str(),
                 options.exchange.c_str(),
                 options.event_types.empty()

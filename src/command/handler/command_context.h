@@ -21,6 +21,8 @@ struct CommandContext {
   std::string correlation_id;
   std::string causation_id;  // empty: the request_id
   std::string peer;
+  // W3C traceparent of this command's span (DESIGN §13); empty: a new trace is started.
+  std::string traceparent;
   absl::Time deadline = absl::InfiniteFuture();
 };
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "command/domain/text_rules.h"
+#include "common/trace_context.h"
 
 namespace ordo::command {
 namespace {
@@ -43,6 +44,10 @@ std::string MetadataJson(const char* command_name, const CommandContext& context
   fields["causation_id"].set_string_value(context.causation_id.empty() ? request_id
                                                                        : context.causation_id);
   fields["peer"].set_string_value(context.peer);
+  std::optional<TraceContext> trace = ParseTraceparent(context.traceparent);
+  if (!trace) trace = NewTrace();
+  fields["traceparent"].set_string_value(trace->traceparent());
+  fields["trace_id"].set_string_value(trace->trace_id);
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(metadata, &json);
   return json;

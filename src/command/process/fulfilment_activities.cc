@@ -28,7 +28,8 @@ absl::Status FulfilmentActivities::Fire(const store::Timer& timer) {
     return absl::InvalidArgumentError(
         absl::StrCat("no such timer: ", timer.key.kind, " of ", timer.key.instance));
   }
-  const StepOrigin origin{timer.key.instance, timer.correlation_id, timer.causation_id};
+  const StepOrigin origin{timer.key.instance, timer.correlation_id, timer.causation_id,
+                          timer.traceparent};
   switch (*kind) {
     case TimerKind::kAuthorizePayment:
       return AuthorizePayment(*order_id, origin);

@@ -9,6 +9,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "command/process/saga_inputs.h"
+#include "common/trace_context.h"
 #include "common/status_macros.h"
 #include "events/event_metadata.h"
 #include "events/fulfilment_events.h"
@@ -24,6 +25,7 @@ struct Record {
   size_t index;  // of the input in the batch
   std::string order_id;
   std::string causation_id;
+  std::string traceparent;  // the input's
   std::string input_type;
   Decision decision;
 };
@@ -106,14 +108,15 @@ void FulfilmentSaga::Run(const std::vector<store::RecordedEvent>& batch, OrderWo
     Decision decision = Decide(instance.state, in, policy_);
     if (!decision.anomaly.ok()) return fail(decision.anomaly);
     if (decision.empty()) continue;
+    const std::string traceparent = events::ParseEventMetadata(recorded.metadata_json).traceparent;
     const StepOrigin origin{events::FulfilmentStreamId(in.order_id), instance.correlation_id,
-                            recorded.event_id};
+                            recorded.event_id, traceparent};
     for (const SagaStep& step : decision.commands) {
       if (absl::Status sent = commands_.Send(step, origin); !sent.ok()) return fail(sent);
     }
     for (const ordo::v1::FulfilmentEvent& event : decision.events) Apply(instance.state, event);
-    work.records.push_back({work.indices[k], in.order_id, recorded.event_id, recorded.event_type,
-                            std::move(decision)});
+    work.records.push_back({work.indices[k], in.order_id, recorded.event_id, traceparent,
+                            recorded.event_type, std::move(decision)});
   }
 }
 
@@ -169,8 +172,10 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
         append.stream_id = instance_id;
         append.stream_type = events::kFulfilmentStreamType;
         append.expected_version = versions[record.order_id];
+        const std::optional<TraceContext> trace = ParseTraceparent(record.traceparent);
         append.metadata_json = events::EventMetadataJson(
-            {record.input_type, "", correlation_id, record.causation_id, "ordo-saga"});
+            {record.input_type, "", correlation_id, record.causation_id, "ordo-saga",
+             trace ? record.traceparent : "", trace ? trace->trace_id : ""});
         for (const ordo::v1::FulfilmentEvent& event : record.decision.events) {
           ORDO_ASSIGN_OR_RETURN(store::NewEvent stored, events::FulfilmentEvents().Encode(event));
           append.events.push_back(std::move(stored));
@@ -184,7 +189,7 @@ store::HandleResult FulfilmentSaga::Handle(const std::vector<store::RecordedEven
       batch_set_timers_ = batch_set_timers_ || !record.decision.set_timers.empty();
       for (const TimerSet& timer : record.decision.set_timers) {
         store::timer_store::Set(tx, {name_, instance_id, TimerKindName(timer.kind)}, timer.delay,
-                                correlation_id, record.causation_id);
+                                correlation_id, record.causation_id, record.traceparent);
       }
     }
     return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/ids.h"
+#include "common/trace_context.h"
 
 namespace ordo::process {
 
@@ -15,6 +16,7 @@ absl::Status SagaCommands::Send(const SagaStep& step, const StepOrigin& origin) 
   context.fingerprint = name;
   context.correlation_id = origin.correlation_id;
   context.causation_id = origin.causation_id;
+  context.traceparent = ContinueTrace(origin.traceparent).traceparent();
   context.peer = absl::StrCat("ordo-saga ", name);
   context.deadline = absl::Now() + timeout_;
   absl::Status sent = std::visit(

@@ -2,7 +2,7 @@
 // same pipelines the gRPC services use, in this process. Each command's request id is
 // derived from (saga instance, step) — a name-based UUID, so a step sent again after a
 // crash is answered from the first time and changes nothing — and carries the flow's
-// correlation id and the triggering event as causation.
+// correlation id, the triggering event as causation, and a span of its trace.
 #ifndef ORDO_COMMAND_PROCESS_SAGA_COMMANDS_H_
 #define ORDO_COMMAND_PROCESS_SAGA_COMMANDS_H_
 
@@ -23,6 +23,7 @@ struct StepOrigin {
   std::string instance;        // e.g. "fulfilment:<order_id>"
   std::string correlation_id;  // of the customer's flow
   std::string causation_id;    // the triggering event's id
+  std::string traceparent;     // the triggering event's; each command is a child span of it
 };
 
 class SagaCommands {

@@ -19,9 +19,9 @@ store::HandleResult ShippingPolicy::Handle(const std::vector<store::RecordedEven
     if (!event.ok()) return store::HandleResult::FailedAt(i, event.status());
     if (!event->has_shipment_dispatched()) continue;
     const auto& dispatched = event->shipment_dispatched();
+    const events::EventMetadata metadata = events::ParseEventMetadata(recorded.metadata_json);
     const StepOrigin origin{absl::StrCat(name_, ":", dispatched.order_id()),
-                            events::ParseEventMetadata(recorded.metadata_json).correlation_id,
-                            recorded.event_id};
+                            metadata.correlation_id, recorded.event_id, metadata.traceparent};
     // Refused when the order was cancelled meanwhile: the saga calls the parcel back.
     absl::Status shipped =
         commands_.Send(SagaStep{"ship-order",

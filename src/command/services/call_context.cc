@@ -4,13 +4,18 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/log.h"
+#include "common/trace_context.h"
 
 namespace ordo::command {
 namespace {
 
 constexpr char kCorrelationHeader[] = "x-correlation-id";
+constexpr char kTraceparentHeader[] = "traceparent";
 constexpr size_t kMaxCorrelationIdBytes = 128;
 
 }  // namespace
@@ -35,6 +40,27 @@ std::string CorrelationId(grpc::CallbackServerContext& call) {
     return std::string(it->second.data(), it->second.size());
   }
   return NewUuid();
+}
+
+std::string CommandTraceparent(grpc::CallbackServerContext& call) {
+  auto it = call.client_metadata().find(kTraceparentHeader);
+  const absl::string_view sent =
+      it == call.client_metadata().end() ? "" : absl::string_view(it->second.data(), it->second.size());
+  return ContinueTrace(sent).traceparent();
+}
+
+
+grpc::Status CommandFailed(const google::protobuf::Message& request, const absl::Status& status,
+                           const CommandContext& context) {
+  const bool refused = absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status) ||
+                       absl::IsAborted(status) || absl::IsAlreadyExists(status) ||
+                       absl::IsNotFound(status) || absl::IsOutOfRange(status);
+  const std::optional<TraceContext> trace = ParseTraceparent(context.traceparent);
+  Log(refused ? LogLevel::kInfo : LogLevel::kWarning,
+      absl::StrCat(request.GetDescriptor()->name(), refused ? " refused: " : " failed: ",
+                   absl::StatusCodeToString(status.code()), ": ", status.message()),
+      LogContext{context.correlation_id, context.request_id, trace ? trace->trace_id : ""});
+  return ToGrpcStatus(status);
 }
 
 }  // namespace ordo::command

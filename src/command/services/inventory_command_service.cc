@@ -16,9 +16,10 @@ grpc::ServerUnaryReactor* InventoryCommandService::Run(grpc::CallbackServerConte
   return UnaryOnWorkers(
       workers_, context, [this, context, request, command = std::move(command), reply]() mutable {
         const bool reserve = std::holds_alternative<domain::ReserveStock>(command);
+        const CommandContext call = ContextFromCall(*context, *request);
         absl::StatusOr<InventoryCommandHandler::Outcome> outcome =
-            handler_.Handle(std::move(command), ContextFromCall(*context, *request));
-        if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+            handler_.Handle(std::move(command), call);
+        if (!outcome.ok()) return CommandFailed(*request, outcome.status(), call);
         const InventoryTraits::Summary& summary = outcome->summary;
         reply->set_sku(request->sku());
         reply->set_version(outcome->version);

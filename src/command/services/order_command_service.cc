@@ -16,9 +16,10 @@ grpc::ServerUnaryReactor* OrderCommandService::Run(grpc::CallbackServerContext* 
                                                    ordo::v1::CommandResult* reply) {
   return UnaryOnWorkers(
       workers_, context, [this, context, request, command = std::move(command), reply]() mutable {
+        const CommandContext call = ContextFromCall(*context, *request);
         absl::StatusOr<OrderCommandHandler::Outcome> outcome =
-            handler_.Handle(std::move(command), ContextFromCall(*context, *request));
-        if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+            handler_.Handle(std::move(command), call);
+        if (!outcome.ok()) return CommandFailed(*request, outcome.status(), call);
         reply->set_order_id(outcome->stream_id);
         reply->set_version(outcome->version);
         reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));

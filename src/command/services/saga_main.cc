@@ -7,11 +7,8 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "command/handler/inventory_traits.h"
 #include "command/handler/order_traits.h"
@@ -25,10 +22,12 @@
 #include "command/process/shipping_policy.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/service_main.h"
 #include "common/signals.h"
 #include "store/log/change_notifier.h"
 #include "store/log/event_store.h"
 #include "store/pg/connection_pool.h"
+#include "store/projection/subscriber_metrics.h"
 #include "store/subscription/subscription_runner.h"
 #include "store/subscription/timer_poller.h"
 
@@ -50,11 +49,6 @@ ABSL_FLAG(int, pool_size, 24,
 
 namespace {
 
-int Fail(const std::string& message) {
-  ordo::LogLine(absl::StrCat("error: ", message));
-  return 1;
-}
-
 bool ParseDurationSetting(const std::string& flag, const char* env, const char* fallback,
                           absl::Duration* out) {
   return absl::ParseDuration(ordo::FlagOrEnv(flag, env, fallback), out) &&
@@ -64,45 +58,43 @@ bool ParseDurationSetting(const std::string& flag, const char* env, const char* 
 }  // namespace
 
 int main(int argc, char** argv) {
-  ordo::BlockShutdownSignals();
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  ordo::SetLogProgramName("ordo-saga");
-  absl::SetProgramUsageMessage(
+  const ordo::ServiceMain service(
+      "ordo-saga",
       "Runs the order-fulfilment saga, the shipping policy and the sandbox payment gateway "
-      "and carrier.");
-  absl::ParseCommandLine(argc, argv);
+      "and carrier.",
+      argc, argv);
 
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   const std::string gateway_name =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_payment_gateway), "ORDO_PAYMENT_GATEWAY", "sandbox");
-  if (gateway_name != "sandbox") return Fail("--payment_gateway must be sandbox");
+  if (gateway_name != "sandbox") return service.Fail("--payment_gateway must be sandbox");
   ordo::process::FulfilmentPolicy policy;
   if (!ParseDurationSetting(absl::GetFlag(FLAGS_payment_timeout), "ORDO_PAYMENT_TIMEOUT", "30s",
                             &policy.payment_timeout) ||
       policy.payment_timeout <= absl::ZeroDuration()) {
-    return Fail("--payment_timeout must be a positive duration, e.g. 30s");
+    return service.Fail("--payment_timeout must be a positive duration, e.g. 30s");
   }
   if (!ParseDurationSetting(absl::GetFlag(FLAGS_carrier_delay), "ORDO_CARRIER_DELAY", "200ms",
                             &policy.carrier_delay)) {
-    return Fail("--carrier_delay must be a duration, e.g. 200ms");
+    return service.Fail("--carrier_delay must be a duration, e.g. 200ms");
   }
   int64_t limit_cents = 0;
   if (!absl::SimpleAtoi(ordo::FlagOrEnv(absl::GetFlag(FLAGS_payment_limit_cents),
                                         "ORDO_PAYMENT_LIMIT_CENTS", "10000000"),
                         &limit_cents) ||
       limit_cents < 0) {
-    return Fail("--payment_limit_cents must be a number of cents, 0 or more");
+    return service.Fail("--payment_limit_cents must be a number of cents, 0 or more");
   }
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  if (pool_size < 2 || pool_size > 100) return Fail("--pool_size must be 2 to 100");
+  if (pool_size < 2 || pool_size > 100) return service.Fail("--pool_size must be 2 to 100");
 
   ordo::store::ConnectionPool pool({database_url, pool_size, absl::Seconds(3)});
   ordo::store::ChangeNotifier notifier(pool.connection_string());
   ordo::store::EventStore store(pool, {ordo::store::NotifyMode::kAfterCommit, &notifier, 16});
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
-    return Fail(std::string(ready.message()));
+    return service.Fail(ready.message());
   }
   ordo::command::OrderCommandHandler orders(store);
   ordo::command::InventoryCommandHandler inventory(store);
@@ -125,6 +117,8 @@ int main(int argc, char** argv) {
     saga_runner.Start();
     shipping_runner.Start();
     poller.Start();
+    ordo::store::SubscriberMetrics metrics(pool.connection_string(), {});
+    if (service.metrics_enabled()) metrics.Start();
     std::printf("ordo-saga running (payment gateway %s, payment timeout %s, carrier delay %s)\n",
                 gateway_name.c_str(), absl::FormatDuration(policy.payment_timeout).c_str(),
                 absl::FormatDuration(policy.carrier_delay).c_str());

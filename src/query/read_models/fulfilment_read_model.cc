@@ -110,6 +110,13 @@ absl::StatusOr<std::string> DecodeToken(const std::string& token, const std::str
 
 }  // namespace
 
+store::GaugeQuery FulfilmentsByStateGauge() {
+  return {"ordo_fulfilment_sagas",
+          "Fulfilment sagas by state, from the fulfilments read model (as current as the "
+          "fulfilment projection).",
+          "state", "SELECT state, count(*)::float8 FROM fulfilments GROUP BY state"};
+}
+
 absl::StatusOr<ordo::v1::Fulfilment> FulfilmentReadModel::Get(const std::string& order_id,
                                                               absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(store::ConnectionPool::Lease connection, pool_.Acquire(deadline));

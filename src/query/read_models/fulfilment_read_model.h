@@ -10,11 +10,16 @@
 #include "absl/time/time.h"
 #include "ordo/v1/fulfilment_query_service.pb.h"
 #include "store/pg/connection_pool.h"
+#include "store/projection/subscriber_metrics.h"
 
 namespace ordo::query {
 
 inline constexpr int kDefaultFulfilmentPageSize = 50;
 inline constexpr int kMaxFulfilmentPageSize = 500;
+
+// ordo_fulfilment_sagas{state}: the fulfilment sagas by state, counted in this read model
+// (for store::SubscriberMetrics).
+store::GaugeQuery FulfilmentsByStateGauge();
 
 class FulfilmentReadModel {
  public:

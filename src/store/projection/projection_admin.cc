@@ -25,6 +25,8 @@ SELECT c.name, c.tx_id, c.global_position, c.state, coalesce(c.last_error, ''),
          SELECT min(e.recorded_at) FROM events e
           WHERE (e.tx_id, e.global_position) > (c.tx_id, c.global_position))), 0)::float8,
        (SELECT count(*) FROM dead_letters d
+         WHERE d.projection = c.name AND d.status IN ('parked', 'replay_requested')),
+       (SELECT count(DISTINCT d.stream_id) FROM dead_letters d
          WHERE d.projection = c.name AND d.status IN ('parked', 'replay_requested'))
   FROM projection_checkpoints c
  ORDER BY c.name
@@ -56,6 +58,7 @@ absl::StatusOr<ProjectionsOverview> ProjectionAdmin::Overview(absl::Time deadlin
       p.events_behind = row[6].as<int64_t>();
       p.seconds_behind = row[7].as<double>();
       p.parked = row[8].as<int64_t>();
+      p.parked_streams = row[9].as<int64_t>();
     }
     overview.oldest_open_transaction_seconds = tx.exec1(kOldestTransactionSql)[0].as<double>();
     return overview;

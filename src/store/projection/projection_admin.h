@@ -25,7 +25,8 @@ struct ProjectionStatus {
   int64_t events_behind = 0;
   double seconds_behind = 0;  // age of the oldest event not yet applied
   std::optional<absl::Time> last_heartbeat;
-  int64_t parked = 0;
+  int64_t parked = 0;          // open dead letters
+  int64_t parked_streams = 0;  // streams with an open dead letter
 };
 
 struct ProjectionsOverview {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/metrics.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "store/pg/pg_status.h"
@@ -44,7 +45,16 @@ SubscriptionRunner::SubscriptionRunner(std::string connection_string, Subscriber
       subscriber_(subscriber),
       filter_(subscriber.filter()),
       options_(options),
-      retry_(RetryOptionsFrom(options)) {}
+      retry_(RetryOptionsFrom(options)),
+      active_gauge_(AddGauge("ordo_subscriber_active",
+                             "1 while this process's runner holds the subscriber's lease.",
+                             {{"subscriber", subscriber.name()}})),
+      handled_(AddCounter("ordo_subscriber_events_handled_total",
+                          "Events this process's runner handled and committed.",
+                          {{"subscriber", subscriber.name()}})),
+      batch_seconds_(AddHistogram("ordo_subscriber_batch_seconds",
+                                  "Time to read, handle and commit one batch with events.",
+                                  {{"subscriber", subscriber.name()}}, LatencyBuckets())) {}
 
 SubscriptionRunner::~SubscriptionRunner() { Stop(); }
 
@@ -75,7 +85,10 @@ void SubscriptionRunner::Run() {
       });
       if (!led.ok()) lease = led;
     }
-    if (active_.exchange(false)) Log("standing by");
+    if (active_.exchange(false)) {
+      active_gauge_.Set(0);
+      Log("standing by");
+    }
     if (!lease.ok() && lease.status().ToString() != last_error) {
       last_error = lease.status().ToString();
       Log(absl::StrCat(lease.status().message(), "; retrying"));
@@ -101,6 +114,7 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   }
   TailPrefetch prefetch(connection_string_, filter_);
   active_ = true;
+  active_gauge_.Set(1);
   Log("active");
   retry_.Reset();
   last_seen_ = LogPosition{};
@@ -137,6 +151,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
                                               TailPrefetch& prefetch) {
   const std::string& name = subscriber_.name();
   Checkpoint checkpoint;
+  const absl::Time started = absl::Now();
   TailBatch batch;
   HandleResult handled = HandleResult::Ok();
   absl::StatusOr<bool> stepped = GuardPq("batch", [&]() -> absl::StatusOr<bool> {
@@ -207,7 +222,11 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     ORDO_RETURN_IF_ERROR(
         checkpoint_store::Advance(tx, name, checkpoint.position, batch.scanned_to));
     tx.commit();
-    if (!applicable.empty()) subscriber_.AfterCommit();
+    if (!applicable.empty()) {
+      subscriber_.AfterCommit();
+      handled_.Increment(static_cast<double>(applicable.size()));
+      batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - started));
+    }
     if (unavailable_backoff_ != absl::ZeroDuration()) {
       unavailable_backoff_ = absl::ZeroDuration();
       unavailable_error_.clear();

@@ -16,6 +16,10 @@
 #include <pqxx/connection>
 #include <set>
 #include <string>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
 #include <thread>
 
 #include "absl/status/statusor.h"
@@ -85,6 +89,10 @@ class SubscriptionRunner {
   std::string unavailable_error_;
 
   std::atomic<bool> active_{false};
+  // This runner's series (DESIGN §13); the lag gauges come from the database instead.
+  prometheus::Gauge& active_gauge_;
+  prometheus::Counter& handled_;
+  prometheus::Histogram& batch_seconds_;
   StopSignal stop_;
   std::thread thread_;
 };

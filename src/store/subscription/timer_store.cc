@@ -10,8 +10,9 @@ namespace ordo::store::timer_store {
 namespace {
 
 constexpr char kSetSql[] = R"sql(
-INSERT INTO saga_timers (owner, instance, kind, due_at, correlation_id, causation_id)
-VALUES ($1, $2, $3, clock_timestamp() + $4::bigint * interval '1 microsecond', $5, $6)
+INSERT INTO saga_timers (owner, instance, kind, due_at, correlation_id, causation_id,
+                         traceparent)
+VALUES ($1, $2, $3, clock_timestamp() + $4::bigint * interval '1 microsecond', $5, $6, $7)
 ON CONFLICT (owner, instance, kind) DO NOTHING)sql";
 
 constexpr char kCancelSql[] =
@@ -29,7 +30,7 @@ UPDATE saga_timers t
                 OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = s.claimed_by))
          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
  WHERE t.owner = due.owner AND t.instance = due.instance AND t.kind = due.kind
-RETURNING t.instance, t.kind, t.correlation_id, t.causation_id, t.attempts)sql";
+RETURNING t.instance, t.kind, t.correlation_id, t.causation_id, t.attempts, t.traceparent)sql";
 
 constexpr char kDoneSql[] =
     "DELETE FROM saga_timers WHERE owner = $1 AND instance = $2 AND kind = $3 AND attempts = $4";
@@ -43,9 +44,10 @@ UPDATE saga_timers
 }  // namespace
 
 void Set(pqxx::transaction_base& tx, const TimerKey& key, absl::Duration delay,
-         const std::string& correlation_id, const std::string& causation_id) {
+         const std::string& correlation_id, const std::string& causation_id,
+         const std::string& traceparent) {
   tx.exec_params(kSetSql, key.owner, key.instance, key.kind, absl::ToInt64Microseconds(delay),
-                 correlation_id, causation_id);
+                 correlation_id, causation_id, traceparent);
 }
 
 void Cancel(pqxx::transaction_base& tx, const TimerKey& key) {
@@ -62,7 +64,8 @@ std::vector<Timer> ClaimDue(pqxx::connection& connection, const std::string& own
     timers.push_back(Timer{{owner, row[0].as<std::string>(), row[1].as<std::string>()},
                            row[2].as<std::string>(),
                            row[3].as<std::string>(),
-                           row[4].as<int>()});
+                           row[4].as<int>(),
+                           row[5].as<std::string>()});
   }
   return timers;
 }

@@ -27,6 +27,7 @@ struct Timer {
   std::string correlation_id;
   std::string causation_id;  // the event whose handling set it
   int attempts = 0;          // this firing included
+  std::string traceparent;   // of the event whose handling set it; may be empty
 };
 
 // Each function throws what libpqxx throws.
@@ -34,7 +35,8 @@ namespace timer_store {
 
 // Inside the caller's transaction. Setting a timer that is set already changes nothing.
 void Set(pqxx::transaction_base& tx, const TimerKey& key, absl::Duration delay,
-         const std::string& correlation_id, const std::string& causation_id);
+         const std::string& correlation_id, const std::string& causation_id,
+         const std::string& traceparent = "");
 void Cancel(pqxx::transaction_base& tx, const TimerKey& key);
 
 // On the poller's own connection, which must stay open while the claimed timers fire: up
