@@ -7,6 +7,7 @@
 
 #include <future>
 #include <memory>
+#include <regex>
 #include <pqxx/connection>
 #include <pqxx/transaction>
 
@@ -200,6 +201,45 @@ TEST_F(CommandE2eTest, CorrelationIdIsEchoedAndRecorded) {
   auto made = anonymous->GetServerInitialMetadata().find("x-correlation-id");
   ASSERT_NE(made, anonymous->GetServerInitialMetadata().end());
   EXPECT_EQ(made->second.size(), 36u);
+}
+
+TEST_F(CommandE2eTest, TraceparentIsContinuedInTheEventsOrANewTraceStarted) {
+  auto create = [&](const std::string& order_id, const std::string& traceparent) {
+    ordo::v1::CreateOrderRequest request;
+    request.set_order_id(order_id);
+    request.set_customer_id("c");
+    request.set_currency("EUR");
+    CommandResult result;
+    auto context = Context();
+    if (!traceparent.empty()) context->AddMetadata("traceparent", traceparent);
+    EXPECT_TRUE(server_->stub().CreateOrder(context.get(), request, &result).ok());
+    return database_->Query(absl::StrCat(
+        "SELECT (metadata->>'traceparent') || ' ' || (metadata->>'trace_id') FROM events "
+        "WHERE stream_id = '",
+        order_id, "'"));
+  };
+  // A valid one: same trace, the command's own span (a new parent id), the caller's flags.
+  const std::string continued =
+      create("e2e-trace-1", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+  EXPECT_TRUE(std::regex_match(
+      continued, std::regex("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00 "
+                            "0af7651916cd43dd8448eb211c80319c")))
+      << continued;
+  EXPECT_EQ(continued.find("b7ad6b7169203331"), std::string::npos) << continued;
+  // None, or one that is not valid (all-zero trace id, upper case): a new trace.
+  const std::vector<std::string> not_continued = {
+      "", "00-00000000000000000000000000000000-b7ad6b7169203331-01",
+      "00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01"};
+  for (size_t i = 0; i < not_continued.size(); ++i) {
+    const std::string& sent = not_continued[i];
+    const std::string made = create(absl::StrCat("e2e-trace-new-", i), sent);
+    std::smatch match;
+    ASSERT_TRUE(std::regex_match(made, match,
+                                 std::regex("00-([0-9a-f]{32})-[0-9a-f]{16}-01 ([0-9a-f]{32})")))
+        << "sent '" << sent << "': " << made;
+    EXPECT_EQ(match[1], match[2]);
+    EXPECT_NE(match[1], "0af7651916cd43dd8448eb211c80319c");
+  }
 }
 
 TEST_F(CommandE2eTest, HealthIsServing) {

@@ -77,13 +77,15 @@ class FulfilmentE2eTest : public ::testing::Test {
   }
 
   // Creates an order of `lines` (sku, quantity) for `customer` and confirms it, all with
-  // `correlation_id`; returns its id.
+  // `correlation_id` and `traceparent`; returns its id.
   std::string PlaceOrder(const std::string& customer,
                          const std::vector<std::pair<std::string, int>>& lines,
-                         const std::string& correlation_id = "") {
+                         const std::string& correlation_id = "",
+                         const std::string& traceparent = "") {
     auto context = [&] {
       auto c = ClientContext();
       if (!correlation_id.empty()) c->AddMetadata("x-correlation-id", correlation_id);
+      if (!traceparent.empty()) c->AddMetadata("traceparent", traceparent);
       return c;
     };
     ordo::v1::CreateOrderRequest create;
@@ -190,8 +192,11 @@ testing::ChildProcess* FulfilmentE2eTest::saga_ = nullptr;
 TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
   Receive("happy-tea", 10);
   Receive("happy-mug", 5);
-  const std::string order_id =
-      PlaceOrder("c-happy", {{"happy-tea", 3}, {"happy-mug", 1}}, "corr-happy-path");
+  // The client's span; the trace id is what every hop keeps.
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string client_traceparent = absl::StrCat("00-", trace_id, "-00f067aa0ba902b7-01");
+  const std::string order_id = PlaceOrder("c-happy", {{"happy-tea", 3}, {"happy-mug", 1}},
+                                          "corr-happy-path", client_traceparent);
   Fulfilment f = WaitForState(order_id, ordo::v1::FULFILMENT_STATE_COMPLETED);
   EXPECT_EQ(f.reason(), "");
   EXPECT_EQ(f.payment().status(), ordo::v1::PAYMENT_STATUS_CAPTURED);
@@ -219,6 +224,16 @@ TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
                 "SELECT string_agg(DISTINCT stream_type, ',' ORDER BY stream_type) FROM events "
                 "WHERE metadata->>'correlation_id' = 'corr-happy-path'"),
             "fulfilment,inventory,order,payment,shipment");
+  // So does one trace (DESIGN §13): the customer's commands, the saga's commands (the timers'
+  // too: payment) and the saga's own events all carry the client's trace id, each from a
+  // span of its own, never the client's.
+  EXPECT_EQ(database().Query(
+                "SELECT string_agg(DISTINCT metadata->>'trace_id', ',') || ' ' || "
+                "count(*) FILTER (WHERE metadata->>'traceparent' NOT LIKE '00-' || "
+                "(metadata->>'trace_id') || '-________________-01') || ' ' || "
+                "count(*) FILTER (WHERE metadata->>'traceparent' LIKE '%00f067aa0ba902b7%') "
+                "FROM events WHERE metadata->>'correlation_id' = 'corr-happy-path'"),
+            trace_id + " 0 0");
   // The saga's history is every step, as events.
   ordo::v1::GetFulfilmentHistoryRequest history_request;
   history_request.set_order_id(order_id);
@@ -226,7 +241,11 @@ TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
   ASSERT_TRUE(
       fulfilments_->GetFulfilmentHistory(ClientContext().get(), history_request, &history).ok());
   std::vector<std::string> types;
-  for (const auto& e : history.events()) types.push_back(e.event_type());
+  for (const auto& e : history.events()) {
+    types.push_back(e.event_type());
+    // The history API shows each event's trace.
+    EXPECT_EQ(e.metadata().fields().at("trace_id").string_value(), trace_id) << e.event_type();
+  }
   EXPECT_EQ(types,
             (std::vector<std::string>{"FulfilmentStarted", "FulfilmentLineReserved",
                                       "FulfilmentLineReserved", "FulfilmentPaymentRequested",

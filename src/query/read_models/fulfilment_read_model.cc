@@ -114,7 +114,11 @@ store::GaugeQuery FulfilmentsByStateGauge() {
   return {"ordo_fulfilment_sagas",
           "Fulfilment sagas by state, from the fulfilments read model (as current as the "
           "fulfilment projection).",
-          "state", "SELECT state, count(*)::float8 FROM fulfilments GROUP BY state"};
+          "state",
+          // Every state, 0 included, so a state's series never disappears.
+          "SELECT s.state, count(f.order_id)::float8 FROM (VALUES ('RESERVING_STOCK'), "
+          "('AUTHORIZING_PAYMENT'), ('SHIPPING'), ('COMPLETED'), ('CANCELLED')) AS s(state) "
+          "LEFT JOIN fulfilments f ON f.state = s.state GROUP BY s.state"};
 }
 
 absl::StatusOr<ordo::v1::Fulfilment> FulfilmentReadModel::Get(const std::string& order_id,

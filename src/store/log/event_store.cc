@@ -176,6 +176,7 @@ class AppendMetrics {
 
 EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
     : pool_(pool), options_(options) {
+  AppendMetrics::Get();  // the series exist before the first append
   if (options_.max_group_commit > 1) {
     AppendCoalescerOptions coalescing;
     coalescing.max_batch = static_cast<size_t>(options_.max_group_commit);

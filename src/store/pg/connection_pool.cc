@@ -22,6 +22,11 @@ struct PoolWaitMetrics {
       "ordo_db_pool_timeouts_total", "Waits for a database connection that reached their deadline.");
 };
 
+PoolWaitMetrics& PoolWaits() {
+  static PoolWaitMetrics* metrics = new PoolWaitMetrics();
+  return *metrics;
+}
+
 }  // namespace
 
 std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout) {
@@ -50,7 +55,9 @@ std::string WithConnectTimeout(const std::string& database_url, absl::Duration t
 
 ConnectionPool::ConnectionPool(ConnectionPoolOptions options)
     : options_(std::move(options)),
-      connection_string_(WithConnectTimeout(options_.database_url, options_.connect_timeout)) {}
+      connection_string_(WithConnectTimeout(options_.database_url, options_.connect_timeout)) {
+  PoolWaits();  // the series exist before the first wait
+}
 
 ConnectionPool::Lease::~Lease() {
   if (connection_ != nullptr) pool_->Release(std::move(connection_));
@@ -64,12 +71,12 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
     };
     if (!available()) {
       // Only a wait is measured: the common path takes a free connection and costs nothing.
-      static PoolWaitMetrics* metrics = new PoolWaitMetrics();
+      PoolWaitMetrics& metrics = PoolWaits();
       const absl::Time started = absl::Now();
       const bool got = mu_.AwaitWithDeadline(absl::Condition(&available), deadline);
-      metrics->waits.Observe(absl::ToDoubleSeconds(absl::Now() - started));
+      metrics.waits.Observe(absl::ToDoubleSeconds(absl::Now() - started));
       if (!got) {
-        metrics->timeouts.Increment();
+        metrics.timeouts.Increment();
         return absl::UnavailableError(absl::StrCat(
             "no database connection free before the deadline (pool size ", options_.size, ")"));
       }

@@ -22,8 +22,10 @@ const GaugeQuery& TimersQuery() {
       "Saga timers (deadlines and activities) more than 5 s past due and not yet fired, by "
       "owner.",
       "owner",
-      "SELECT owner, count(*) FILTER (WHERE due_at < now() - interval '5 seconds')::float8 "
-      "FROM saga_timers GROUP BY owner"};
+      // Every subscriber gets its series (0 without timers), so the family is always there.
+      "SELECT c.name, count(t.owner) FILTER (WHERE t.due_at < now() - interval '5 seconds')"
+      "::float8 FROM projection_checkpoints c LEFT JOIN saga_timers t ON t.owner = c.name "
+      "GROUP BY c.name"};
   return *query;
 }
 
