@@ -128,6 +128,7 @@ absl::Status DeclareNotifyTopology(AmqpConnection& connection,
 NotificationConsumer::~NotificationConsumer() { Stop(); }
 
 void NotificationConsumer::Start() {
+  ConsumerMetrics::Get();  // the series exist before the first message
   thread_ = std::thread([this] { Run(); });
 }
 

@@ -9,9 +9,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "common/metrics.h"
 #include "common/status_macros.h"
+#include "store/log/append_metrics.h"
 #include "store/log/event_rows.h"
 #include "store/pg/pg_status.h"
 #include "store/pg/sql_array.h"
@@ -138,40 +137,6 @@ absl::Status CheckAppend(const AppendRequest& request) {
   return absl::OkStatus();
 }
 
-// What the appends committed: events by stream type, and how many appends each commit
-// carried (group commit's batch size).
-class AppendMetrics {
- public:
-  static AppendMetrics& Get() {
-    static AppendMetrics* metrics = new AppendMetrics();
-    return *metrics;
-  }
-
-  void Committed(const std::string& stream_type, size_t events) {
-    prometheus::Counter* counter;
-    {
-      absl::MutexLock lock(&mu_);
-      prometheus::Counter*& found = by_stream_type_[stream_type];
-      if (found == nullptr) {
-        found = &AddCounter("ordo_events_appended_total", "Events committed, by stream type.",
-                            {{"stream_type", stream_type}});
-      }
-      counter = found;
-    }
-    counter->Increment(static_cast<double>(events));
-  }
-
-  void Commit(size_t appends) { appends_per_commit_.Observe(static_cast<double>(appends)); }
-
- private:
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, prometheus::Counter*> by_stream_type_ ABSL_GUARDED_BY(mu_);
-  prometheus::Histogram& appends_per_commit_ =
-      AddHistogram("ordo_append_batch_size",
-                   "Appends (commands) per commit: above 1 when group commit shared one.", {},
-                   {1, 2, 4, 8, 16, 32, 64, 128});
-};
-
 }  // namespace
 
 EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
@@ -227,8 +192,8 @@ absl::StatusOr<AppendResult> EventStore::AppendOne(const AppendRequest& request,
     });
   }
   if (appended.ok()) {
-    AppendMetrics::Get().Committed(request.stream_type, request.events.size());
-    AppendMetrics::Get().Commit(1);
+    AppendMetrics::Get().Appended(request.stream_type, request.events.size());
+    AppendMetrics::Get().Committed(1);
     NotifyAfterCommit({request.stream_type});
     return appended;
   }
@@ -318,11 +283,11 @@ std::vector<absl::StatusOr<AppendResult>> EventStore::AppendBatch(
   }
   if (!by_stream.empty()) {
     AppendMetrics& metrics = AppendMetrics::Get();
-    metrics.Commit(by_stream.size());
+    metrics.Committed(by_stream.size());
     std::vector<std::string> stream_types;
     for (const AppendRequest* request : requests) {
       if (by_stream.contains(request->stream_id)) {
-        metrics.Committed(request->stream_type, request->events.size());
+        metrics.Appended(request->stream_type, request->events.size());
       }
       if (by_stream.contains(request->stream_id) &&
           std::find(stream_types.begin(), stream_types.end(), request->stream_type) ==

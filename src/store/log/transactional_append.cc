@@ -3,6 +3,7 @@
 
 #include <pqxx/result>
 
+#include "store/log/append_metrics.h"
 #include "absl/strings/str_cat.h"
 #include "store/pg/sql_array.h"
 
@@ -46,6 +47,7 @@ absl::StatusOr<AppendResult> AppendInTransaction(pqxx::transaction_base& tx,
     return absl::AbortedError(absl::StrCat("stream ", request.stream_id, " is not at version ",
                                            request.expected_version));
   }
+  AppendMetrics::Get().Appended(request.stream_type, request.events.size());
   return AppendResult{request.stream_id, rows[0][0].as<int32_t>(),
                       LogPosition{rows[0][2].as<uint64_t>(), rows[0][1].as<int64_t>()}};
 }

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "common/log.h"
+#include "common/trace_context.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::store {
@@ -69,9 +71,12 @@ size_t TimerPoller::FireDue(pqxx::connection& connection) {
     }
     const absl::Duration backoff = std::min(
         options_.max_backoff, absl::Milliseconds(100) * (1 << std::min(timer.attempts, 10)));
-    LogLine(absl::StrCat("timer ", timer.key.kind, " of ", timer.key.instance, " (attempt ",
-                         timer.attempts, "): ", fired.message(), "; again in ",
-                         absl::FormatDuration(backoff)));
+    const std::optional<TraceContext> trace = ParseTraceparent(timer.traceparent);
+    Log(LogLevel::kWarning,
+        absl::StrCat("timer ", timer.key.kind, " of ", timer.key.instance, " (attempt ",
+                     timer.attempts, "): ", fired.message(), "; again in ",
+                     absl::FormatDuration(backoff)),
+        LogContext{timer.correlation_id, timer.causation_id, trace ? trace->trace_id : ""});
     timer_store::Retry(connection, timer, backoff, std::string(fired.message()));
   }
   return due.size();
