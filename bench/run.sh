@@ -31,10 +31,11 @@ load() {
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 bench_main() {
-  local quick=false only_fulfilment=false only_event_bus=false
+  local quick=false only_fulfilment=false only_event_bus=false only_metrics=false
   [ "${1:-}" = "--quick" ] && quick=true
   [ "${1:-}" = "--fulfilment" ] && only_fulfilment=true
   [ "${1:-}" = "--event-bus" ] && only_event_bus=true
+  [ "${1:-}" = "--metrics" ] && only_metrics=true
   BENCH_SECONDS=10; local catchup_orders=200000
   if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
@@ -61,6 +62,14 @@ bench_main() {
 
   source "$ROOT/bench/fulfilment.sh"
   source "$ROOT/bench/event_bus.sh"
+  source "$ROOT/bench/metrics_cost.sh"
+  if $only_metrics; then
+    # Row 16 alone, printed (docs/benchmarks.md is left as it is).
+    metrics_rows "$admin"
+    printf '%s\n' "| row | in flight | result (median) | spread | latency p50 / p99 | notes | ratio |" \
+      "|---|---|---|---|---|---|---|" "${BENCH_ROWS[@]}"
+    return 0
+  fi
   if $only_event_bus; then
     # Rows 14 and 15 alone, printed (docs/benchmarks.md is left as it is).
     event_bus_rows "$admin"
@@ -284,6 +293,8 @@ SQL
   fulfilment_rows "$admin"
   # Rows 14 and 15: the event bus (bench/event_bus.sh).
   event_bus_rows "$admin" "$($quick && echo 4000 || echo 40000)"
+  # Row 16: what metrics cost the command path (bench/metrics_cost.sh).
+  metrics_rows "$admin"
 
   row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
   row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
