@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   const std::string listen =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_listen), "ORDO_LISTEN", "127.0.0.1:50051");
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty())
+    return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (pool_size < 1 || pool_size > 1000) return service.Fail("--pool_size must be 1 to 1000");
 
   const std::string notify = absl::GetFlag(FLAGS_notify);

@@ -116,9 +116,9 @@ void Log(LogLevel level, absl::string_view message, const LogContext& context) {
     if (state.logger == nullptr && !state.flushed) {
       state.writer_thread = std::make_shared<spdlog::details::thread_pool>(kQueuedLines, 1);
       auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-      state.logger = std::make_shared<spdlog::async_logger>(
-          "ordo", std::move(sink), state.writer_thread,
-          spdlog::async_overflow_policy::overrun_oldest);
+      state.logger =
+          std::make_shared<spdlog::async_logger>("ordo", std::move(sink), state.writer_thread,
+                                                 spdlog::async_overflow_policy::overrun_oldest);
       state.logger->set_pattern("%v");
       std::atexit(FlushAtExit);
     }

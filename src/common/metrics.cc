@@ -46,8 +46,7 @@ prometheus::Gauge& AddGauge(const std::string& name, const std::string& help,
   return prometheus::BuildGauge().Name(name).Help(help).Register(MetricsRegistry()).Add(labels);
 }
 
-absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& listen) {
+absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(const std::string& listen) {
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     // One thread: a scrape is a read of atomics, and scrapers are few.

@@ -20,24 +20,23 @@ using grpc::experimental::InterceptionHookPoints;
 constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
 
 const char* CodeName(int code) {
-  static constexpr std::array<const char*, kCodes> kNames = {
-      "OK",
-      "CANCELLED",
-      "UNKNOWN",
-      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED",
-      "NOT_FOUND",
-      "ALREADY_EXISTS",
-      "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION",
-      "ABORTED",
-      "OUT_OF_RANGE",
-      "UNIMPLEMENTED",
-      "INTERNAL",
-      "UNAVAILABLE",
-      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr std::array<const char*, kCodes> kNames = {"OK",
+                                                             "CANCELLED",
+                                                             "UNKNOWN",
+                                                             "INVALID_ARGUMENT",
+                                                             "DEADLINE_EXCEEDED",
+                                                             "NOT_FOUND",
+                                                             "ALREADY_EXISTS",
+                                                             "PERMISSION_DENIED",
+                                                             "RESOURCE_EXHAUSTED",
+                                                             "FAILED_PRECONDITION",
+                                                             "ABORTED",
+                                                             "OUT_OF_RANGE",
+                                                             "UNIMPLEMENTED",
+                                                             "INTERNAL",
+                                                             "UNAVAILABLE",
+                                                             "DATA_LOSS",
+                                                             "UNAUTHENTICATED"};
   return code >= 0 && code < kCodes ? kNames[code] : "UNKNOWN";
 }
 
@@ -93,8 +92,7 @@ class RpcMetricsInterceptor : public grpc::experimental::Interceptor {
 
 class RpcMetricsFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RpcMetricsFactory(const std::vector<std::string>& service_names)
-      : unknown_("unknown") {
+  explicit RpcMetricsFactory(const std::vector<std::string>& service_names) : unknown_("unknown") {
     const google::protobuf::DescriptorPool* pool =
         google::protobuf::DescriptorPool::generated_pool();
     for (const std::string& name : service_names) {

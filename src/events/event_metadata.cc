@@ -20,9 +20,9 @@ EventMetadata ParseEventMetadata(std::string_view json) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return {};
-  return EventMetadata{StringField(root, "command"), StringField(root, "request_id"),
+  return EventMetadata{StringField(root, "command"),        StringField(root, "request_id"),
                        StringField(root, "correlation_id"), StringField(root, "causation_id"),
-                       StringField(root, "peer"), StringField(root, "traceparent"),
+                       StringField(root, "peer"),           StringField(root, "traceparent"),
                        StringField(root, "trace_id")};
 }
 

@@ -56,14 +56,14 @@ constexpr absl::Duration kSubscriberHeartbeatLimit = absl::Seconds(10);
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ordo::ServiceMain service("ordo-query", "Serves Ordo's read models over gRPC.", argc,
-                                  argv);
+  const ordo::ServiceMain service("ordo-query", "Serves Ordo's read models over gRPC.", argc, argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
   const std::string listen =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_listen), "ORDO_QUERY_LISTEN", "127.0.0.1:50052");
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty())
+    return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (pool_size < 1 || pool_size > 1000) return service.Fail("--pool_size must be 1 to 1000");
   const int max_subscriptions = absl::GetFlag(FLAGS_max_subscriptions);
   if (max_subscriptions < 0 || max_subscriptions > 100000) {

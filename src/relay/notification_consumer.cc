@@ -7,8 +7,8 @@
 #include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
-#include "common/metrics.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "relay/event_message.h"
 #include "relay/order_notifications.h"
 #include "store/pg/pg_status.h"

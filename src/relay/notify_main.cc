@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
       "ordo-notify", "Records customer notifications from Ordo's order events.", argc, argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty())
+    return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   ordo::relay::NotificationConsumerOptions options;
   options.amqp_url = ordo::FlagOrEnv(absl::GetFlag(FLAGS_amqp_url), "ORDO_AMQP_URL",
                                      "amqp://guest:guest@127.0.0.1:5672");

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
                                   argv);
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty())
+    return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   ordo::relay::EventRelayOptions options;
   options.name = absl::GetFlag(FLAGS_name);
   options.amqp_url = ordo::FlagOrEnv(absl::GetFlag(FLAGS_amqp_url), "ORDO_AMQP_URL",

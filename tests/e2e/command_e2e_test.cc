@@ -7,9 +7,9 @@
 
 #include <future>
 #include <memory>
-#include <regex>
 #include <pqxx/connection>
 #include <pqxx/transaction>
+#include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -221,9 +221,9 @@ TEST_F(CommandE2eTest, TraceparentIsContinuedInTheEventsOrANewTraceStarted) {
   // A valid one: same trace, the command's own span (a new parent id), the caller's flags.
   const std::string continued =
       create("e2e-trace-1", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
-  EXPECT_TRUE(std::regex_match(
-      continued, std::regex("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00 "
-                            "0af7651916cd43dd8448eb211c80319c")))
+  EXPECT_TRUE(
+      std::regex_match(continued, std::regex("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00 "
+                                             "0af7651916cd43dd8448eb211c80319c")))
       << continued;
   EXPECT_EQ(continued.find("b7ad6b7169203331"), std::string::npos) << continued;
   // None, or one that is not valid (all-zero trace id, upper case): a new trace.

@@ -227,13 +227,13 @@ TEST_F(FulfilmentE2eTest, AConfirmedOrderShipsAndCompletes) {
   // So does one trace (DESIGN §13): the customer's commands, the saga's commands (the timers'
   // too: payment) and the saga's own events all carry the client's trace id, each from a
   // span of its own, never the client's.
-  EXPECT_EQ(database().Query(
-                "SELECT string_agg(DISTINCT metadata->>'trace_id', ',') || ' ' || "
-                "count(*) FILTER (WHERE metadata->>'traceparent' NOT LIKE '00-' || "
-                "(metadata->>'trace_id') || '-________________-01') || ' ' || "
-                "count(*) FILTER (WHERE metadata->>'traceparent' LIKE '%00f067aa0ba902b7%') "
-                "FROM events WHERE metadata->>'correlation_id' = 'corr-happy-path'"),
-            trace_id + " 0 0");
+  EXPECT_EQ(
+      database().Query("SELECT string_agg(DISTINCT metadata->>'trace_id', ',') || ' ' || "
+                       "count(*) FILTER (WHERE metadata->>'traceparent' NOT LIKE '00-' || "
+                       "(metadata->>'trace_id') || '-________________-01') || ' ' || "
+                       "count(*) FILTER (WHERE metadata->>'traceparent' LIKE '%00f067aa0ba902b7%') "
+                       "FROM events WHERE metadata->>'correlation_id' = 'corr-happy-path'"),
+      trace_id + " 0 0");
   // The saga's history is every step, as events.
   ordo::v1::GetFulfilmentHistoryRequest history_request;
   history_request.set_order_id(order_id);

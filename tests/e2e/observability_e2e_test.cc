@@ -176,9 +176,9 @@ TEST_F(ObservabilityE2eTest, EveryServiceServesPrometheusTextWithTheNamedSeries)
 
   const std::vector<std::string> rpc = {"ordo_rpc_requests_total", "ordo_rpc_duration_seconds"};
   const std::vector<std::string> subscribers = {
-      "ordo_subscriber_lag_events",           "ordo_subscriber_lag_seconds",
-      "ordo_subscriber_parked_streams",       "ordo_subscriber_heartbeat_age_seconds",
-      "ordo_oldest_transaction_age_seconds",  "ordo_saga_timers_overdue",
+      "ordo_subscriber_lag_events",          "ordo_subscriber_lag_seconds",
+      "ordo_subscriber_parked_streams",      "ordo_subscriber_heartbeat_age_seconds",
+      "ordo_oldest_transaction_age_seconds", "ordo_saga_timers_overdue",
       "ordo_subscriber_metrics_up"};
   std::vector<std::string> command = rpc;
   for (const char* name : {"ordo_events_appended_total", "ordo_append_batch_size",
@@ -200,8 +200,8 @@ TEST_F(ObservabilityE2eTest, EveryServiceServesPrometheusTextWithTheNamedSeries)
   ExpectServesFamilies("ordo-projector", projector_metrics_, projector);
 
   // The saga, the relay and ordo-notify, started for this test.
-  testing::ChildProcess saga({ORDO_SAGA_BINARY, "--database_url=" + database_->url(),
-                              kMetricsFlag});
+  testing::ChildProcess saga(
+      {ORDO_SAGA_BINARY, "--database_url=" + database_->url(), kMetricsFlag});
   std::vector<std::string> saga_names = subscribers;
   saga_names.push_back("ordo_subscriber_active");
   saga_names.push_back("ordo_append_batch_size");
@@ -301,16 +301,16 @@ TEST_F(ObservabilityE2eTest, LagClimbsWhileTheProjectorIsStoppedAndFallsAfter) {
     EXPECT_TRUE(WaitForSeries(port, "ordo_subscriber_lag_events", summary,
                               [](double v) { return v >= kOrders; }))
         << "port " << port;
-    EXPECT_TRUE(WaitForSeries(port, "ordo_subscriber_lag_seconds", summary,
-                              [](double v) { return v > 0; }))
+    EXPECT_TRUE(
+        WaitForSeries(port, "ordo_subscriber_lag_seconds", summary, [](double v) { return v > 0; }))
         << "port " << port;
   }
 
   delete projector_;
   projector_ = StartProjector(database_->url(), "order_summary").release();
   for (int port : {query_metrics_, other_host_metrics_}) {
-    EXPECT_TRUE(WaitForSeries(port, "ordo_subscriber_lag_events", summary,
-                              [](double v) { return v == 0; }))
+    EXPECT_TRUE(
+        WaitForSeries(port, "ordo_subscriber_lag_events", summary, [](double v) { return v == 0; }))
         << "port " << port;
     EXPECT_TRUE(WaitForSeries(port, "ordo_subscriber_lag_seconds", summary,
                               [](double v) { return v == 0; }))
@@ -328,8 +328,9 @@ TEST_F(ObservabilityE2eTest, OldestTransactionAgeClimbsWhileOneIsHeldOpen) {
   held.reset();
   // The age is the cluster's (its floor holds every database's tail back), and tests
   // running beside this one hold transactions too, though never for long.
-  EXPECT_TRUE(WaitForSeries(query_metrics_, "ordo_oldest_transaction_age_seconds", {},
-                            [](double v) { return v < 2; }, absl::Seconds(60)));
+  EXPECT_TRUE(WaitForSeries(
+      query_metrics_, "ordo_oldest_transaction_age_seconds", {}, [](double v) { return v < 2; },
+      absl::Seconds(60)));
 }
 
 TEST_F(ObservabilityE2eTest, ASubscriberWhoseLoopStoppedIsNotServing) {
@@ -342,9 +343,8 @@ TEST_F(ObservabilityE2eTest, ASubscriberWhoseLoopStoppedIsNotServing) {
   EXPECT_TRUE(testing::WaitUntil(
       [&] { return Health(service) == grpc::health::v1::HealthCheckResponse::NOT_SERVING; },
       absl::Seconds(20)));
-  EXPECT_EQ(ValueNow(query_metrics_, "ordo_subscriber_lag_events",
-                     {{"subscriber", "order_summary"}}),
-            0);
+  EXPECT_EQ(
+      ValueNow(query_metrics_, "ordo_subscriber_lag_events", {{"subscriber", "order_summary"}}), 0);
   EXPECT_GE(ValueNow(query_metrics_, "ordo_subscriber_heartbeat_age_seconds",
                      {{"subscriber", "order_summary"}}),
             10);
@@ -388,11 +388,10 @@ TEST_F(ObservabilityE2eTest, JsonLogLinesParseAndCarryTheCorrelationId) {
   }
   EXPECT_TRUE(found) << command_->process().Output();
 
-  testing::ChildProcess bad({ORDO_COMMAND_BINARY, "--database_url=" + database_->url(),
-                             "--log_format=yaml"});
+  testing::ChildProcess bad(
+      {ORDO_COMMAND_BINARY, "--database_url=" + database_->url(), "--log_format=yaml"});
   EXPECT_EQ(bad.WaitForExit(absl::Seconds(10)), 1);
-  EXPECT_TRUE(absl::StrContains(bad.Output(), "--log_format must be text or json"))
-      << bad.Output();
+  EXPECT_TRUE(absl::StrContains(bad.Output(), "--log_format must be text or json")) << bad.Output();
 }
 
 }  // namespace

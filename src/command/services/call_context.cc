@@ -44,11 +44,11 @@ std::string CorrelationId(grpc::CallbackServerContext& call) {
 
 std::string CommandTraceparent(grpc::CallbackServerContext& call) {
   auto it = call.client_metadata().find(kTraceparentHeader);
-  const absl::string_view sent =
-      it == call.client_metadata().end() ? "" : absl::string_view(it->second.data(), it->second.size());
+  const absl::string_view sent = it == call.client_metadata().end()
+                                     ? ""
+                                     : absl::string_view(it->second.data(), it->second.size());
   return ContinueTrace(sent).traceparent();
 }
-
 
 grpc::Status CommandFailed(const google::protobuf::Message& request, const absl::Status& status,
                            const CommandContext& context) {

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
 
   const std::string database_url =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
-  if (database_url.empty()) return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
+  if (database_url.empty())
+    return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   const std::string gateway_name =
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_payment_gateway), "ORDO_PAYMENT_GATEWAY", "sandbox");
   if (gateway_name != "sandbox") return service.Fail("--payment_gateway must be sandbox");

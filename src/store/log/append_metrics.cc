@@ -11,10 +11,10 @@ AppendMetrics& AppendMetrics::Get() {
 }
 
 AppendMetrics::AppendMetrics()
-    : appends_per_commit_(AddHistogram(
-          "ordo_append_batch_size",
-          "Appends (commands) per commit: above 1 when group commit shared one.", {},
-          {1, 2, 4, 8, 16, 32, 64, 128})) {}
+    : appends_per_commit_(
+          AddHistogram("ordo_append_batch_size",
+                       "Appends (commands) per commit: above 1 when group commit shared one.", {},
+                       {1, 2, 4, 8, 16, 32, 64, 128})) {}
 
 void AppendMetrics::Appended(const std::string& stream_type, size_t events) {
   prometheus::Counter* counter;

@@ -3,8 +3,8 @@
 
 #include <pqxx/result>
 
-#include "store/log/append_metrics.h"
 #include "absl/strings/str_cat.h"
+#include "store/log/append_metrics.h"
 #include "store/pg/sql_array.h"
 
 namespace ordo::store {

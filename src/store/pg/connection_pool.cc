@@ -16,10 +16,11 @@ namespace {
 struct PoolWaitMetrics {
   prometheus::Histogram& waits =
       AddHistogram("ordo_db_pool_wait_seconds",
-                   "How long a caller waited for a database connection when none was free.",
-                   {}, LatencyBuckets());
-  prometheus::Counter& timeouts = AddCounter(
-      "ordo_db_pool_timeouts_total", "Waits for a database connection that reached their deadline.");
+                   "How long a caller waited for a database connection when none was free.", {},
+                   LatencyBuckets());
+  prometheus::Counter& timeouts =
+      AddCounter("ordo_db_pool_timeouts_total",
+                 "Waits for a database connection that reached their deadline.");
 };
 
 PoolWaitMetrics& PoolWaits() {

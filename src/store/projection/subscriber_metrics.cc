@@ -79,8 +79,8 @@ class SubscriberGauges {
       AddGauge("ordo_oldest_transaction_age_seconds",
                "Age of the oldest open transaction in the cluster that holds an xid or a "
                "snapshot: it holds every subscriber's tail back.");
-  prometheus::Gauge& up = AddGauge(
-      "ordo_subscriber_metrics_up", "1 when the last sample of these gauges read the database.");
+  prometheus::Gauge& up = AddGauge("ordo_subscriber_metrics_up",
+                                   "1 when the last sample of these gauges read the database.");
   // The GaugeQuery families, by name.
   absl::flat_hash_map<std::string, std::unique_ptr<GaugeSet>> queried;
 };

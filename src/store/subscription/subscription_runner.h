@@ -12,14 +12,14 @@
 #ifndef ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
 #define ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
 
-#include <atomic>
-#include <pqxx/connection>
-#include <set>
-#include <string>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
+#include <atomic>
+#include <pqxx/connection>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
