@@ -38,6 +38,8 @@ metrics_rows() {
   on_address=127.0.0.1:$(wait_for_port "$logs/on.log")
   scrape_every_second "$metrics_port" &
   scraper=$!
+  # Stopped by the bench's clean-up too, should a run below fail.
+  STACK_PIDS+=("${pids[@]}" "$scraper")
   local saved_address=${COMMAND_ADDRESS:-} off=() on=() off99=() on99=() line i
   # CPU per call is steadier than the rate, which follows the disk's fsync times.
   local off_us=() on_us=() pid before calls hz; hz=$(getconf CLK_TCK)
@@ -68,10 +70,7 @@ metrics_rows() {
   scrapes=$( { exec 3<>"/dev/tcp/127.0.0.1/$metrics_port" &&
     printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3; } 2>/dev/null |
     sed -n 's/^exposer_scrapes_total \([0-9]*\).*/\1/p') || true
-  kill "$scraper" 2>/dev/null || true
-  wait "$scraper" 2>/dev/null || true
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
+  stop_stack
   local off_rate on_rate
   off_rate=$(median "${off[@]}"); on_rate=$(median "${on[@]}")
   row "16. Ordo AddItem, metrics off (synchronous_commit off)" 8 "$off_rate cmd/s" "$(spread "${off[@]}")" \
