@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_interceptor.h"
 #include "common/log.h"
-#include "common/rpc_metrics.h"
 #include "common/signals.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -37,12 +37,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   quota.SetMaxThreads(kSyncServiceThreads);
   builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
-  if (options.rpc_metrics) {
+  {
     std::vector<std::string> names = options.health_service_names;
     names.push_back("grpc.health.v1.Health");
     names.push_back("grpc.reflection.v1alpha.ServerReflection");
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(RpcMetricsInterceptors(names));
+    creators.push_back(CallInterceptors(names, options.rpc_metrics));
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
 

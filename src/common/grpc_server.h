@@ -21,7 +21,7 @@ struct GrpcServerOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Fully qualified service names reported SERVING by grpc.health.v1.Health.
   std::vector<std::string> health_service_names;
-  // Counts and times every call (common/rpc_metrics.h).
+  // Counts and times every call (common/call_interceptor.h).
   bool rpc_metrics = false;
 };
 

@@ -4,6 +4,7 @@
 #include "common/grpc_status.h"
 #include "common/unary_on_workers.h"
 #include "query/projectors/fulfilment_projection.h"
+#include "query/request_checks.h"
 #include "store/log/log_position.h"
 
 namespace ordo::query {
@@ -12,8 +13,8 @@ grpc::ServerUnaryReactor* FulfilmentQueryService::GetFulfilment(
     grpc::CallbackServerContext* context, const ordo::v1::GetFulfilmentRequest* request,
     ordo::v1::Fulfilment* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    if (request->order_id().empty()) {
-      return ToGrpcStatus(absl::InvalidArgumentError("order_id: required"));
+    if (absl::Status checked = CheckId("order_id", request->order_id()); !checked.ok()) {
+      return ToGrpcStatus(checked);
     }
     const absl::Time deadline = CallDeadline(*context);
     if (!request->consistency_token().empty()) {

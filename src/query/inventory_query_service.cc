@@ -4,6 +4,7 @@
 #include "common/grpc_status.h"
 #include "common/unary_on_workers.h"
 #include "query/projectors/stock_levels_projection.h"
+#include "query/request_checks.h"
 #include "store/log/log_position.h"
 
 namespace ordo::query {
@@ -12,7 +13,9 @@ grpc::ServerUnaryReactor* InventoryQueryService::GetStock(grpc::CallbackServerCo
                                                           const ordo::v1::GetStockRequest* request,
                                                           ordo::v1::Stock* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    if (request->sku().empty()) return ToGrpcStatus(absl::InvalidArgumentError("sku: required"));
+    if (absl::Status checked = CheckId("sku", request->sku()); !checked.ok()) {
+      return ToGrpcStatus(checked);
+    }
     const absl::Time deadline = CallDeadline(*context);
     if (!request->consistency_token().empty()) {
       absl::StatusOr<store::LogPosition> target =

@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "common/unary_on_workers.h"
 #include "query/projectors/order_summary_projection.h"
+#include "query/request_checks.h"
 #include "store/log/log_position.h"
 
 namespace ordo::query {
@@ -18,8 +19,8 @@ grpc::ServerUnaryReactor* OrderQueryService::GetOrder(grpc::CallbackServerContex
                                                       const ordo::v1::GetOrderRequest* request,
                                                       ordo::v1::Order* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    if (request->order_id().empty()) {
-      return ToGrpcStatus(absl::InvalidArgumentError("order_id: required"));
+    if (absl::Status checked = CheckId("order_id", request->order_id()); !checked.ok()) {
+      return ToGrpcStatus(checked);
     }
     const absl::Time deadline = CallDeadline(*context);
     if (!request->consistency_token().empty()) {

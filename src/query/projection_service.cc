@@ -7,6 +7,7 @@
 #include "common/grpc_status.h"
 #include "common/unary_on_workers.h"
 #include "query/projections.h"
+#include "query/request_checks.h"
 #include "store/log/log_position.h"
 
 namespace ordo::query {
@@ -60,6 +61,11 @@ grpc::ServerUnaryReactor* ProjectionService::ListDeadLetters(
     grpc::CallbackServerContext* context, const ordo::v1::ListDeadLettersRequest* request,
     ordo::v1::ListDeadLettersResponse* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    if (absl::Status checked = CheckText("projection", request->projection(), kMaxNameChars,
+                                         /*required=*/false);
+        !checked.ok()) {
+      return ToGrpcStatus(checked);
+    }
     absl::StatusOr<std::vector<store::DeadLetter>> letters = admin_.ListDeadLetters(
         request->projection(), request->include_resolved(), CallDeadline(*context));
     if (!letters.ok()) return ToGrpcStatus(letters.status());
@@ -72,6 +78,7 @@ grpc::ServerUnaryReactor* ProjectionService::ReplayDeadLetter(
     grpc::CallbackServerContext* context, const ordo::v1::ReplayDeadLetterRequest* request,
     ordo::v1::ReplayDeadLetterResponse* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    if (request->id() <= 0) return ToGrpcStatus(absl::InvalidArgumentError("id: must be positive"));
     absl::StatusOr<std::vector<store::DeadLetter>> letters =
         admin_.RequestReplay(request->id(), CallDeadline(*context));
     if (!letters.ok()) return ToGrpcStatus(letters.status());
@@ -84,6 +91,13 @@ grpc::ServerUnaryReactor* ProjectionService::DiscardDeadLetter(
     grpc::CallbackServerContext* context, const ordo::v1::DiscardDeadLetterRequest* request,
     ordo::v1::DeadLetter* reply) {
   return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
+    // Everything the request says is checked before the letter is looked up.
+    if (request->id() <= 0) return ToGrpcStatus(absl::InvalidArgumentError("id: must be positive"));
+    if (absl::Status checked =
+            CheckText("reason", request->reason(), kMaxReasonChars, /*required=*/true);
+        !checked.ok()) {
+      return ToGrpcStatus(checked);
+    }
     absl::StatusOr<store::DeadLetter> letter =
         admin_.Discard(request->id(), request->reason(), CallDeadline(*context));
     if (!letter.ok()) return ToGrpcStatus(letter.status());
@@ -96,10 +110,14 @@ grpc::ServerUnaryReactor* ProjectionService::RebuildProjection(
     grpc::CallbackServerContext* context, const ordo::v1::RebuildProjectionRequest* request,
     ordo::v1::RebuildProjectionResponse*) {
   return UnaryOnWorkers(workers_, context, [this, context, request]() -> grpc::Status {
+    if (absl::Status checked = CheckText("name", request->name(), kMaxNameChars, /*required=*/true);
+        !checked.ok()) {
+      return ToGrpcStatus(checked);
+    }
     store::Projection* projection = FindProjection(projections_, request->name());
     if (projection == nullptr) {
-      return ToGrpcStatus(
-          absl::NotFoundError(absl::StrCat("name: no projection called '", request->name(), "'")));
+      return ToGrpcStatus(absl::NotFoundError(
+          absl::StrCat("name: no projection called '", Shown(request->name()), "'")));
     }
     return ToGrpcStatus(
         admin_.ResetForRebuild(projection->name(), projection->tables(), CallDeadline(*context)));

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/status_macros.h"
+#include "query/request_checks.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::query {
@@ -138,9 +139,7 @@ absl::StatusOr<ordo::v1::Fulfilment> FulfilmentReadModel::Get(const std::string&
 absl::StatusOr<ordo::v1::ListFulfilmentsResponse> FulfilmentReadModel::List(
     const ordo::v1::ListFulfilmentsRequest& request, absl::Time deadline) {
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  if (!ordo::v1::FulfilmentState_IsValid(request.state())) {
-    return absl::InvalidArgumentError(absl::StrCat("state: unknown value ", request.state()));
-  }
+  ORDO_RETURN_IF_ERROR(CheckEnum("state", request.state(), ordo::v1::FulfilmentState_IsValid));
   const int page_size = request.page_size() == 0
                             ? kDefaultFulfilmentPageSize
                             : std::min(request.page_size(), kMaxFulfilmentPageSize);

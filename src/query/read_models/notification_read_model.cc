@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "query/request_checks.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::query {
@@ -63,9 +64,7 @@ absl::StatusOr<int64_t> DecodeToken(const std::string& token, const std::string&
 
 absl::StatusOr<ordo::v1::ListNotificationsResponse> NotificationReadModel::List(
     const ordo::v1::ListNotificationsRequest& request, absl::Time deadline) {
-  if (request.customer_id().empty()) {
-    return absl::InvalidArgumentError("customer_id: required");
-  }
+  ORDO_RETURN_IF_ERROR(CheckId("customer_id", request.customer_id()));
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   const int page_size = request.page_size() == 0
                             ? kDefaultNotificationPageSize

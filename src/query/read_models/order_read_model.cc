@@ -14,6 +14,7 @@
 #include "common/status_macros.h"
 #include "events/json_payload.h"
 #include "query/read_models/order_status_text.h"
+#include "query/request_checks.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::query {
@@ -141,6 +142,8 @@ absl::StatusOr<Order> OrderReadModel::GetOrder(const std::string& order_id, absl
 
 absl::StatusOr<ordo::v1::ListOrdersResponse> OrderReadModel::ListOrders(
     const ordo::v1::ListOrdersRequest& request, absl::Time deadline) {
+  ORDO_RETURN_IF_ERROR(CheckFilter("customer_id", request.customer_id()));
+  ORDO_RETURN_IF_ERROR(CheckEnum("status", request.status(), ordo::v1::OrderStatus_IsValid));
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must not be negative");
   }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "query/read_models/recorded_event_message.h"
+#include "query/request_checks.h"
 #include "store/log/event_rows.h"
 #include "store/pg/pg_status.h"
 
@@ -48,7 +49,7 @@ absl::StatusOr<ordo::v1::GetOrderHistoryResponse> StreamHistory::Get(const std::
                                                                      int32_t requested_page_size,
                                                                      const std::string& page_token,
                                                                      absl::Time deadline) {
-  if (order_id.empty()) return absl::InvalidArgumentError("order_id: required");
+  ORDO_RETURN_IF_ERROR(CheckId("order_id", order_id));
   if (order_id.find(':') != std::string::npos) {
     // Streams of other types have prefixed ids ("inventory:<sku>"); no order id has a ':'.
     return absl::InvalidArgumentError("order_id: an order id has no ':'");

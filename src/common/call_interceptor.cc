@@ -1,5 +1,6 @@
-// A server interceptor that counts and times every call.
-#include "common/rpc_metrics.h"
+// The server interceptor around every call: parse failures as INVALID_ARGUMENT, and the
+// call metrics.
+#include "common/call_interceptor.h"
 
 #include <google/protobuf/descriptor.h>
 
@@ -72,56 +73,80 @@ class MethodSeries {
   std::array<std::atomic<prometheus::Counter*>, kCodes> by_code_{};
 };
 
-class RpcMetricsInterceptor : public grpc::experimental::Interceptor {
+// What the interceptor knows of a method.
+struct Method {
+  std::string request_type;  // e.g. "ordo.v1.CreateOrderRequest"; empty: not one of ours
+  std::unique_ptr<MethodSeries> series;  // null without metrics
+};
+
+class CallInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit RpcMetricsInterceptor(MethodSeries& series)
-      : series_(series), started_(std::chrono::steady_clock::now()) {}
+  explicit CallInterceptor(const Method& method)
+      : method_(method), started_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
-      series_.Record(static_cast<int>(methods->GetSendStatus().error_code()), elapsed.count());
+      grpc::Status status = methods->GetSendStatus();
+      // gRPC answers a request it could not parse with UNIMPLEMENTED and no message before
+      // any handler runs; none of Ordo's handlers ends a call that way.
+      if (!method_.request_type.empty() && status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
+        status = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("request: not a valid ", method_.request_type,
+                         " (a string field holds invalid UTF-8, or a field has the wrong wire "
+                         "type)"));
+        methods->ModifySendStatus(status);
+      }
+      if (method_.series != nullptr) {
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+        method_.series->Record(static_cast<int>(status.error_code()), elapsed.count());
+      }
     }
     methods->Proceed();
   }
 
  private:
-  MethodSeries& series_;
+  const Method& method_;
   const std::chrono::steady_clock::time_point started_;
 };
 
-class RpcMetricsFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RpcMetricsFactory(const std::vector<std::string>& service_names) : unknown_("unknown") {
+  CallInterceptorFactory(const std::vector<std::string>& service_names, bool metrics) {
     const google::protobuf::DescriptorPool* pool =
         google::protobuf::DescriptorPool::generated_pool();
     for (const std::string& name : service_names) {
       const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
       if (service == nullptr) continue;
       for (int i = 0; i < service->method_count(); ++i) {
-        const std::string method = absl::StrCat(name, "/", service->method(i)->name());
-        by_path_.emplace(absl::StrCat("/", method), std::make_unique<MethodSeries>(method));
+        const google::protobuf::MethodDescriptor* descriptor = service->method(i);
+        const std::string method = absl::StrCat(name, "/", descriptor->name());
+        Method& known = by_path_[absl::StrCat("/", method)];
+        known.request_type = descriptor->input_type()->full_name();
+        if (metrics) known.series = std::make_unique<MethodSeries>(method);
       }
     }
+    if (metrics) unknown_.series = std::make_unique<MethodSeries>("unknown");
   }
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
     auto it = info->method() == nullptr ? by_path_.end() : by_path_.find(info->method());
-    return new RpcMetricsInterceptor(it == by_path_.end() ? unknown_ : *it->second);
+    return new CallInterceptor(it == by_path_.end() ? unknown_ : it->second);
   }
 
  private:
   // Fixed at construction, then only read.
-  absl::flat_hash_map<std::string, std::unique_ptr<MethodSeries>> by_path_;
-  MethodSeries unknown_;
+  absl::flat_hash_map<std::string, Method> by_path_;
+  Method unknown_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> RpcMetricsInterceptors(
-    const std::vector<std::string>& service_names) {
-  return std::make_unique<RpcMetricsFactory>(service_names);
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallInterceptors(
+    const std::vector<std::string>& service_names, bool metrics) {
+  return std::make_unique<CallInterceptorFactory>(service_names, metrics);
 }
 
 }  // namespace ordo
