@@ -34,7 +34,7 @@ const std::string kSql = "'; DROP TABLE events; --";
 
 struct Case {
   std::string name;
-  std::string method;  // "/package.Service/Method"
+  std::string method;   // "/package.Service/Method"
   std::string request;  // serialized
   grpc::StatusCode code;
   std::string field;  // the message starts with "<field>:"
@@ -64,7 +64,8 @@ std::string Bytes(Fill fill) {
 class BadInputE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stack_ = new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    stack_ =
+        new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
   }
   static void TearDownTestSuite() { delete stack_; }
 
@@ -106,38 +107,34 @@ TEST_F(BadInputE2eTest, EveryQueryRpcRefusesBadInputNamingTheField) {
       {"GetOrder, NUL in id", orders + "GetOrder",
        Bytes<GetOrderRequest>([](auto& r) { r.set_order_id(kNul); }), kInvalid, "order_id"},
       {"GetOrder, no id", orders + "GetOrder", "", kInvalid, "order_id"},
-      {"GetOrder, malformed token", orders + "GetOrder",
-       Bytes<GetOrderRequest>([](auto& r) {
+      {"GetOrder, malformed token", orders + "GetOrder", Bytes<GetOrderRequest>([](auto& r) {
          r.set_order_id("o-1");
          r.set_consistency_token("1.zz.%");
        }),
        kInvalid, "consistency_token"},
-      {"GetOrder, 10 KB token", orders + "GetOrder",
-       Bytes<GetOrderRequest>([](auto& r) {
+      {"GetOrder, 10 KB token", orders + "GetOrder", Bytes<GetOrderRequest>([](auto& r) {
          r.set_order_id("o-1");
          r.set_consistency_token(k10Kb);
        }),
        kInvalid, "consistency_token"},
       // Field 1 (order_id), 2 bytes that are not UTF-8.
-      {"GetOrder, invalid UTF-8", orders + "GetOrder", std::string("\x0a\x02\xff\xfe", 4),
-       kInvalid, "request"},
-      {"ListOrders, unknown status", orders + "ListOrders",
-       Bytes<ListOrdersRequest>([](auto& r) { r.set_status(static_cast<ordo::v1::OrderStatus>(999)); }),
+      {"GetOrder, invalid UTF-8", orders + "GetOrder", std::string("\x0a\x02\xff\xfe", 4), kInvalid,
+       "request"},
+      {"ListOrders, unknown status", orders + "ListOrders", Bytes<ListOrdersRequest>([](auto& r) {
+         r.set_status(static_cast<ordo::v1::OrderStatus>(999));
+       }),
        kInvalid, "status"},
       {"ListOrders, NUL in customer", orders + "ListOrders",
-       Bytes<ListOrdersRequest>([](auto& r) { r.set_customer_id(kNul); }), kInvalid,
-       "customer_id"},
+       Bytes<ListOrdersRequest>([](auto& r) { r.set_customer_id(kNul); }), kInvalid, "customer_id"},
       {"ListOrders, 10 KB customer", orders + "ListOrders",
        Bytes<ListOrdersRequest>([](auto& r) { r.set_customer_id(k10Kb); }), kInvalid,
        "customer_id"},
       {"ListOrders, negative page size", orders + "ListOrders",
        Bytes<ListOrdersRequest>([](auto& r) { r.set_page_size(-1); }), kInvalid, "page_size"},
       {"ListOrders, malformed page token", orders + "ListOrders",
-       Bytes<ListOrdersRequest>([](auto& r) { r.set_page_token(kSql); }), kInvalid,
-       "page_token"},
+       Bytes<ListOrdersRequest>([](auto& r) { r.set_page_token(kSql); }), kInvalid, "page_token"},
       {"ListOrders, 10 KB page token", orders + "ListOrders",
-       Bytes<ListOrdersRequest>([](auto& r) { r.set_page_token(k10Kb); }), kInvalid,
-       "page_token"},
+       Bytes<ListOrdersRequest>([](auto& r) { r.set_page_token(k10Kb); }), kInvalid, "page_token"},
       {"GetOrderHistory, 10 KB id", orders + "GetOrderHistory",
        Bytes<ordo::v1::GetOrderHistoryRequest>([](auto& r) { r.set_order_id(k10Kb); }), kInvalid,
        "order_id"},
@@ -167,8 +164,8 @@ TEST_F(BadInputE2eTest, EveryQueryRpcRefusesBadInputNamingTheField) {
        Bytes<ordo::v1::ListNotificationsRequest>([](auto& r) { r.set_customer_id(k10Kb); }),
        kInvalid, "customer_id"},
       {"ListDeadLetters, 10 KB projection", projections + "ListDeadLetters",
-       Bytes<ordo::v1::ListDeadLettersRequest>([](auto& r) { r.set_projection(k10Kb); }),
-       kInvalid, "projection"},
+       Bytes<ordo::v1::ListDeadLettersRequest>([](auto& r) { r.set_projection(k10Kb); }), kInvalid,
+       "projection"},
       {"ReplayDeadLetter, id 0", projections + "ReplayDeadLetter", "", kInvalid, "id"},
       // The reason is checked before the letter is looked up (there is no letter 999).
       {"DiscardDeadLetter, no reason", projections + "DiscardDeadLetter",
@@ -212,9 +209,9 @@ TEST_F(BadInputE2eTest, ACommandThatDoesNotParseIsInvalidArgumentAndWritesNothin
   EXPECT_TRUE(absl::StrContains(status.error_message(), "ordo.v1.CreateOrderRequest"))
       << status.error_message();
   // A method no service has stays UNIMPLEMENTED.
-  EXPECT_EQ(CallRaw(stack_->command().channel(), "/ordo.v1.OrderCommandService/Nope", "")
-                .error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(
+      CallRaw(stack_->command().channel(), "/ordo.v1.OrderCommandService/Nope", "").error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(Written(), before);
 }
 
