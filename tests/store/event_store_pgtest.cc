@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 #include <thread>
 #include <vector>
@@ -263,6 +264,14 @@ TEST_F(EventStoreTest, CheckReadyNeedsTheMigratedTables) {
   ConnectionPool pool({bare.url(), 1});
   EventStore store(pool);
   EXPECT_EQ(store.CheckReady(Deadline()).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// DESIGN §14: a runtime session that sits idle inside a transaction is ended by the server.
+TEST_F(EventStoreTest, RuntimeSessionsEndTransactionsLeftIdle) {
+  absl::StatusOr<ConnectionPool::Lease> lease = pool_.Acquire(absl::Now() + absl::Seconds(5));
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  pqxx::nontransaction tx(**lease);
+  EXPECT_EQ(tx.exec1("SHOW idle_in_transaction_session_timeout")[0].as<std::string>(), "1min");
 }
 
 }  // namespace

@@ -51,6 +51,13 @@ std::string WithConnectTimeout(const std::string& database_url, absl::Duration t
       absl::StrAppend(&result, " ", key, "=", value);
     }
   }
+  // A session left idle inside a transaction (a leaked one, a stuck client) holds every
+  // subscriber's tail back; the server ends it after a minute (DESIGN §14).
+  if (!absl::StrContains(database_url, "options")) {
+    absl::StrAppend(&result, is_url ? (absl::StrContains(result, "?") ? "&" : "?") : " ",
+                    is_url ? "options=-c%20idle_in_transaction_session_timeout%3D60s"
+                           : "options='-c idle_in_transaction_session_timeout=60s'");
+  }
   return result;
 }
 

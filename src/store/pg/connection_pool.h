@@ -73,7 +73,8 @@ class ConnectionPool {
 };
 
 // Adds libpq's connect_timeout, TCP keepalive settings and tcp_user_timeout to a URL or
-// key=value connection string, each unless the string sets it already.
+// key=value connection string, and the server setting idle_in_transaction_session_timeout
+// = 60s (as libpq `options`), each unless the string sets it already.
 std::string WithConnectTimeout(const std::string& database_url, absl::Duration timeout);
 
 }  // namespace ordo::store
