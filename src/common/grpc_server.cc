@@ -21,6 +21,10 @@ namespace {
 // their work on a WorkerPool; only server reflection is sync.
 constexpr int kSyncServiceThreads = 16;
 
+// The largest request any Ordo method takes is a few KB (field limits); 1 MiB leaves room.
+constexpr int kMaxRequestBytes = 1 << 20;
+constexpr int kMaxStreamsPerConnection = 256;
+
 }  // namespace
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
@@ -33,6 +37,16 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  // Limits (DESIGN §14): a request larger than any Ordo takes is refused with
+  // RESOURCE_EXHAUSTED before it is read whole; a connection may run 256 calls at once;
+  // idle connections are pinged, and a client that pings too often is sent away.
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   grpc::ResourceQuota quota("ordo-server");
   quota.SetMaxThreads(kSyncServiceThreads);
   builder.SetResourceQuota(quota);

@@ -1,7 +1,8 @@
 // Bad input to the query side and to the command side's parser, as a new user sends it
 // (DESIGN §14), through real processes: ids and filters that are 10 KB long, hold NUL or
 // look like SQL, enum values no version of the API has, malformed tokens, a string field
-// with invalid UTF-8, and admin calls with what they need missing. Each call ends
+// with invalid UTF-8, a request over the size limit, and admin calls with what they need
+// missing. Each call ends
 // INVALID_ARGUMENT (or NOT_FOUND for a well-formed name that does not exist) with a message
 // that names the field and stays short, and none of them writes anything.
 #include <grpcpp/generic/generic_stub.h>
@@ -193,6 +194,28 @@ TEST_F(BadInputE2eTest, EveryQueryRpcRefusesBadInputNamingTheField) {
   };
   const std::string before = Written();
   for (const Case& c : cases) Expect(c, stack_->query().channel());
+  EXPECT_EQ(Written(), before);
+}
+
+TEST_F(BadInputE2eTest, AnOversizedRequestIsResourceExhaustedAndTheServerGoesOn) {
+  ASSERT_TRUE(stack_->started());
+  const std::string before = Written();
+  // 2 MiB in customer_id (field 3), over the servers' 1 MiB limit.
+  const std::string huge =
+      Bytes<ordo::v1::ListOrdersRequest>([](auto& r) { r.set_customer_id(std::string(2 << 20, 'x')); });
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CallRaw(stack_->query().channel(), "/ordo.v1.OrderQueryService/ListOrders", huge)
+                  .error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  EXPECT_EQ(CallRaw(stack_->command().channel(), "/ordo.v1.OrderCommandService/CreateOrder", huge)
+                .error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Both still serve.
+  EXPECT_TRUE(CallRaw(stack_->query().channel(), "/ordo.v1.OrderQueryService/ListOrders", "").ok());
+  EXPECT_EQ(CallRaw(stack_->command().channel(), "/ordo.v1.OrderCommandService/CreateOrder", "")
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Written(), before);
 }
 
