@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,7 @@
 #include "common/service_main.h"
 #include "common/worker_pool.h"
 #include "store/log/event_store.h"
+#include "store/log/request_expiry.h"
 #include "store/pg/connection_pool.h"
 
 ABSL_FLAG(std::string, database_url, "",
@@ -29,6 +31,9 @@ ABSL_FLAG(std::string, notify, "after_commit",
 ABSL_FLAG(int, group_commit, 64,
           "at most this many concurrent commands on different orders share one append "
           "statement and commit (group commit); 1 turns it off");
+ABSL_FLAG(absl::Duration, request_retention, absl::Hours(24 * 7),
+          "how long idempotency records are kept: a request_id repeated later is a new "
+          "request; 0 keeps them for ever");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may finish after SIGINT/SIGTERM");
 
@@ -69,6 +74,13 @@ int main(int argc, char** argv) {
       pool, {notify_mode, &notifier, std::max(1, absl::GetFlag(FLAGS_group_commit))});
   if (absl::Status ready = store.CheckReady(absl::Now() + absl::Seconds(10)); !ready.ok()) {
     return service.Fail(ready.message());
+  }
+  const absl::Duration retention = absl::GetFlag(FLAGS_request_retention);
+  if (retention < absl::ZeroDuration()) return service.Fail("--request_retention must not be negative");
+  std::optional<ordo::store::RequestExpiry> expiry;
+  if (retention > absl::ZeroDuration()) {
+    expiry.emplace(pool.connection_string(), ordo::store::RequestExpiryOptions{retention});
+    expiry->Start();
   }
   ordo::command::OrderCommandHandler orders(store);
   ordo::command::InventoryCommandHandler inventory(store);
