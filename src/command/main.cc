@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
     return service.Fail(ready.message());
   }
   const absl::Duration retention = absl::GetFlag(FLAGS_request_retention);
-  if (retention < absl::ZeroDuration()) return service.Fail("--request_retention must not be negative");
+  if (retention < absl::ZeroDuration())
+    return service.Fail("--request_retention must not be negative");
   std::optional<ordo::store::RequestExpiry> expiry;
   if (retention > absl::ZeroDuration()) {
     expiry.emplace(pool.connection_string(), ordo::store::RequestExpiryOptions{retention});

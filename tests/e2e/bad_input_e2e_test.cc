@@ -201,8 +201,8 @@ TEST_F(BadInputE2eTest, AnOversizedRequestIsResourceExhaustedAndTheServerGoesOn)
   ASSERT_TRUE(stack_->started());
   const std::string before = Written();
   // 2 MiB in customer_id (field 3), over the servers' 1 MiB limit.
-  const std::string huge =
-      Bytes<ordo::v1::ListOrdersRequest>([](auto& r) { r.set_customer_id(std::string(2 << 20, 'x')); });
+  const std::string huge = Bytes<ordo::v1::ListOrdersRequest>(
+      [](auto& r) { r.set_customer_id(std::string(2 << 20, 'x')); });
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(CallRaw(stack_->query().channel(), "/ordo.v1.OrderQueryService/ListOrders", huge)
                   .error_code(),

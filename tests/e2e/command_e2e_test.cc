@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "ordo/v1/command_service.grpc.pb.h"
@@ -240,6 +241,47 @@ TEST_F(CommandE2eTest, TraceparentIsContinuedInTheEventsOrANewTraceStarted) {
     EXPECT_EQ(match[1], match[2]);
     EXPECT_NE(match[1], "0af7651916cd43dd8448eb211c80319c");
   }
+}
+
+// DESIGN §14: a call blocked inside PostgreSQL ends at its deadline there too.
+TEST_F(CommandE2eTest, ACommandWaitingOnARowLockEndsAtItsDeadlineAndLeavesNothingWaiting) {
+  CommandResult created;
+  ASSERT_TRUE(Create("e2e-locked", &created).ok());
+  // Another transaction wrote version 2 of the stream and holds on to it: an append of
+  // version 2 waits for it on the unique index.
+  pqxx::connection holder(database_->url());
+  pqxx::work holding(holder);
+  holding.exec(
+      "INSERT INTO events (stream_id, stream_type, version, event_id, event_type, "
+      "schema_version, payload, metadata) VALUES ('e2e-locked', 'order', 2, gen_random_uuid(), "
+      "'OrderItemAdded', 1, '{}', '{}')");
+
+  ordo::v1::AddItemRequest add;
+  add.set_order_id("e2e-locked");
+  add.set_sku("sku-1");
+  add.set_quantity(1);
+  add.set_unit_price_cents(100);
+  add.set_request_id("e2e-locked-add");
+  CommandResult added;
+  const absl::Time started = absl::Now();
+  auto context = testing::ClientContext(std::chrono::seconds(2));
+  const grpc::Status blocked = server_->stub().AddItem(context.get(), add, &added);
+  const absl::Duration took = absl::Now() - started;
+  EXPECT_EQ(blocked.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << blocked.error_message();
+  EXPECT_LT(took, absl::Seconds(3));
+  // Its statement was cancelled in the server, not left waiting there.
+  EXPECT_TRUE(testing::WaitUntil(
+      [&] {
+        return database_->Query(
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                   "current_database() AND wait_event_type = 'Lock'") == "0";
+      },
+      absl::Seconds(2)));
+  holding.abort();
+  // The retry with the same request_id applies it once.
+  ASSERT_TRUE(server_->stub().AddItem(Context().get(), add, &added).ok());
+  EXPECT_EQ(added.version(), 2);
+  EXPECT_EQ(database_->Query("SELECT count(*) FROM events WHERE stream_id = 'e2e-locked'"), "2");
 }
 
 TEST_F(CommandE2eTest, HealthIsServing) {

@@ -25,9 +25,8 @@ TEST(ConnectionString, AddsTimeoutsToUrlsAfterTheirOwnParameters) {
 }
 
 TEST(ConnectionString, KeepsWhatTheUserSet) {
-  const std::string s =
-      WithConnectTimeout("host=db connect_timeout=9 tcp_user_timeout=1 options='-c x=1'",
-                         absl::Seconds(3));
+  const std::string s = WithConnectTimeout(
+      "host=db connect_timeout=9 tcp_user_timeout=1 options='-c x=1'", absl::Seconds(3));
   EXPECT_EQ(s,
             "host=db connect_timeout=9 tcp_user_timeout=1 options='-c x=1' keepalives_idle=10 "
             "keepalives_interval=3 keepalives_count=3");

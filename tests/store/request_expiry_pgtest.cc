@@ -1,8 +1,6 @@
 // Tests of the expiry of idempotency records (request_expiry.h) on a real PostgreSQL: the
 // records older than the retention go, in batches, while the newer ones stay, and appends
 // carry on meanwhile.
-#include "store/log/request_expiry.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "store/log/event_store.h"
+#include "store/log/request_expiry.h"
 #include "store/pg/connection_pool.h"
 #include "support/test_database.h"
 #include "support/wait.h"
@@ -53,7 +52,10 @@ TEST(RequestExpiryTest, RecordsOlderThanTheRetentionGoInBatchesWhileAppendsGoOn)
   RequestExpiry expiry(db.url(), options);
   expiry.Start();
   EXPECT_TRUE(testing::WaitUntil(
-      [&] { return db.Query("SELECT count(*) FROM command_requests WHERE request_id LIKE 'old-%'") == "0"; },
+      [&] {
+        return db.Query("SELECT count(*) FROM command_requests WHERE request_id LIKE 'old-%'") ==
+               "0";
+      },
       absl::Seconds(20)));
   stop = true;
   writer.join();

@@ -52,8 +52,8 @@ void RequestExpiry::Run() {
         pqxx::nontransaction(*connection).exec("SET statement_timeout = '10s'");
       }
       pqxx::nontransaction tx(*connection);
-      pqxx::result rows = tx.exec_params(kExpireSql, absl::ToInt64Seconds(options_.retention),
-                                         options_.batch_size);
+      pqxx::result rows =
+          tx.exec_params(kExpireSql, absl::ToInt64Seconds(options_.retention), options_.batch_size);
       return static_cast<int64_t>(rows.affected_rows());
     });
     if (deleted.ok()) {
@@ -63,9 +63,8 @@ void RequestExpiry::Run() {
       connection.reset();
       if (deleted.status().ToString() != last_error) {
         last_error = deleted.status().ToString();
-        Log(LogLevel::kWarning,
-            absl::StrCat("expiring idempotency records: ", deleted.status().message(),
-                         "; retrying"));
+        Log(LogLevel::kWarning, absl::StrCat("expiring idempotency records: ",
+                                             deleted.status().message(), "; retrying"));
       }
     }
     const bool more = deleted.ok() && *deleted == options_.batch_size;

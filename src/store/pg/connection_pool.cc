@@ -68,6 +68,7 @@ ConnectionPool::ConnectionPool(ConnectionPoolOptions options)
 }
 
 ConnectionPool::Lease::~Lease() {
+  watch_ = StatementWatchdog::Watch();  // disarmed before the connection is anyone else's
   if (connection_ != nullptr) pool_->Release(std::move(connection_));
 }
 
@@ -92,7 +93,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
     if (!idle_.empty()) {
       std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(this, std::move(connection));
+      return Lease(this, std::move(connection), deadline);
     }
     ++open_;  // reserve a slot, then connect outside the lock
   }
@@ -107,7 +108,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Time deadlin
     --open_;
     return connection.status();
   }
-  return Lease(this, *std::move(connection));
+  return Lease(this, *std::move(connection), deadline);
 }
 
 void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection) {

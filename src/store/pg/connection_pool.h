@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "store/pg/statement_watchdog.h"
 
 namespace ordo::store {
 
@@ -32,7 +33,10 @@ class ConnectionPool {
   // dropped when it is no longer open.
   class Lease {
    public:
-    Lease(Lease&& other) noexcept : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_),
+          connection_(std::move(other.connection_)),
+          watch_(std::move(other.watch_)) {}
     Lease& operator=(Lease&&) = delete;
     Lease(const Lease&) = delete;
     ~Lease();
@@ -42,11 +46,15 @@ class ConnectionPool {
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection, absl::Time deadline)
+        : pool_(pool),
+          connection_(std::move(connection)),
+          watch_(StatementWatchdog::Get().Arm(*connection_, deadline)) {}
 
     ConnectionPool* pool_;
     std::unique_ptr<pqxx::connection> connection_;
+    // Cancels the statement running at `deadline` (disarmed before the connection goes back).
+    StatementWatchdog::Watch watch_;
   };
 
   explicit ConnectionPool(ConnectionPoolOptions options);
@@ -54,7 +62,8 @@ class ConnectionPool {
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   // A connection, waiting until `deadline` for one to be free. UNAVAILABLE when the
-  // database cannot be reached or no connection frees up in time.
+  // database cannot be reached or no connection frees up in time. A statement still
+  // running on it at `deadline` is cancelled in the database (statement_watchdog.h).
   absl::StatusOr<Lease> Acquire(absl::Time deadline);
 
   // The connection string actually used (with WithConnectTimeout's settings).
