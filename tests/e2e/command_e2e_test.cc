@@ -365,6 +365,48 @@ TEST_F(CommandE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
   EXPECT_EQ(database_->Query("SELECT count(*) FROM events WHERE stream_id = 'e2e-outage'"), "2");
 }
 
+// DESIGN §14: a database that stops answering (SIGSTOP, seen through a frozen proxy) holds
+// neither a call nor health past its deadline, and the service recovers after it resumes.
+TEST_F(CommandE2eTest, AFrozenDatabaseHoldsNoCallOrHealthPastItsDeadline) {
+  testing::TcpProxy proxy(database_->port());
+  CommandServer server(absl::StrCat("host=127.0.0.1 port=", proxy.port(),
+                                    " user=postgres dbname=", database_->name()));
+  ASSERT_TRUE(server.started());
+  CommandResult result;
+  ASSERT_TRUE(Create("e2e-frozen", &result).ok());
+
+  proxy.Freeze();
+  ordo::v1::AddItemRequest add;
+  add.set_order_id("e2e-frozen");
+  add.set_sku("sku-1");
+  add.set_quantity(1);
+  add.set_unit_price_cents(100);
+  add.set_request_id("e2e-frozen-add");
+  for (int i = 0; i < 2; ++i) {
+    const absl::Time started = absl::Now();
+    auto context = testing::ClientContext(std::chrono::seconds(2));
+    const grpc::Status frozen = server.stub().AddItem(context.get(), add, &result);
+    EXPECT_EQ(frozen.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << frozen.error_message();
+    EXPECT_LT(absl::Now() - started, absl::Seconds(3));
+  }
+  auto health = grpc::health::v1::Health::NewStub(server.channel());
+  grpc::health::v1::HealthCheckRequest health_request;
+  grpc::health::v1::HealthCheckResponse health_response;
+  const absl::Time asked = absl::Now();
+  const grpc::Status checked = health->Check(testing::ClientContext(std::chrono::seconds(2)).get(),
+                                             health_request, &health_response);
+  EXPECT_TRUE(checked.ok()) << checked.error_message();
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(3));
+
+  proxy.Thaw();
+  // Recovered: the retry with the same request_id is applied once, whatever became of the
+  // attempts cut off by their deadlines.
+  EXPECT_TRUE(
+      testing::WaitUntil([&] { return server.stub().AddItem(Context().get(), add, &result).ok(); },
+                         absl::Seconds(30)));
+  EXPECT_EQ(database_->Query("SELECT count(*) FROM events WHERE stream_id = 'e2e-frozen'"), "2");
+}
+
 TEST_F(CommandE2eTest, SigtermFinishesInFlightCallsAndExitsZero) {
   CommandServer server(database_->url());
   ASSERT_TRUE(server.started());

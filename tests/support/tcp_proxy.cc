@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -57,6 +58,10 @@ void TcpProxy::Run() {
     link = {-1, -1};
   };
   while (!stop_) {
+    if (frozen_ && !cut_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     if (cut_) {
       for (auto& link : links) close_link(link);
       links.clear();

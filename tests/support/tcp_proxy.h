@@ -1,6 +1,7 @@
 // A loopback TCP proxy that can cut the line: tests put it between a service and
 // PostgreSQL to take the database "down" (every connection dropped, new ones closed at once)
-// and bring it back, without touching the shared test server.
+// and bring it back, or to freeze it (a SIGSTOP seen from the service), without touching
+// the shared test server.
 #ifndef ORDO_TESTS_SUPPORT_TCP_PROXY_H_
 #define ORDO_TESTS_SUPPORT_TCP_PROXY_H_
 
@@ -24,6 +25,12 @@ class TcpProxy {
   void Cut();
   void Restore() { cut_ = false; }
 
+  // Stops forwarding and accepting, connections left open, as a database does that was
+  // sent SIGSTOP: what is sent waits in the sockets, new connections in the backlog, until
+  // Thaw().
+  void Freeze() { frozen_ = true; }
+  void Thaw() { frozen_ = false; }
+
  private:
   void Run();
 
@@ -31,6 +38,7 @@ class TcpProxy {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> cut_{false};
+  std::atomic<bool> frozen_{false};
   std::atomic<int> cut_rounds_{0};  // loop rounds done while cut
   std::atomic<bool> stop_{false};
   std::thread thread_;
