@@ -1,4 +1,4 @@
-// Server bootstrap shared by every Ordo service: listening port, health, reflection,
+// Server bootstrap shared by every Ordo service: listening port, TLS, health, reflection,
 // a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #include "common/grpc_server.h"
 
@@ -6,7 +6,10 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/call_interceptor.h"
@@ -14,8 +17,55 @@
 #include "common/signals.h"
 #include "grpc/health/v1/health.pb.h"
 
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain to serve TLS with (with --tls_key); empty: plaintext");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: clients must present a certificate signed by one (mutual TLS)");
+
 namespace ordo {
 namespace {
+
+absl::StatusOr<std::string> ReadPem(const char* flag, const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  if (!file || contents.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
+  }
+  return contents.str();
+}
+
+// TLS credentials from the options' files, or plaintext when there is no certificate.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const GrpcServerOptions& options) {
+  if (options.tls_cert_file.empty()) {
+    if (!options.tls_key_file.empty() || !options.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls_cert: required with --tls_key or --tls_client_ca");
+    }
+    LogLine(absl::StrCat("TLS off: serving plaintext on ", options.listen,
+                         " (--tls_cert and --tls_key turn it on)"));
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_key: required with --tls_cert");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  absl::StatusOr<std::string> cert = ReadPem("tls_cert", options.tls_cert_file);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem("tls_key", options.tls_key_file);
+  if (!key.ok()) return key.status();
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem("tls_client_ca", options.tls_client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  LogLine(absl::StrCat("TLS on", options.tls_client_ca_file.empty() ? "" : " (mutual)",
+                       ": serving on ", options.listen));
+  return grpc::SslServerCredentials(ssl);
+}
 
 // Bounds the threads of sync services: Ordo's own services are callback services that run
 // their work on a WorkerPool; only server reflection is sync.
@@ -34,9 +84,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   // Limits (DESIGN §14): a request larger than any Ordo takes is refused with
   // RESOURCE_EXHAUSTED before it is read whole; a connection may run 256 calls at once;
   // idle connections are pinged, and a client that pings too often is sent away.
@@ -70,6 +122,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   return std::unique_ptr<GrpcServer>(
       new GrpcServer(std::move(server), port, options.shutdown_grace));
+}
+
+void ApplyTlsFlags(GrpcServerOptions& options) {
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
 }
 
 void GrpcServer::SetServing(const std::string& service_name, bool serving) {

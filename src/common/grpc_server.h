@@ -1,4 +1,4 @@
-// Server bootstrap shared by every Ordo service: listening port, health, reflection,
+// Server bootstrap shared by every Ordo service: listening port, TLS, health, reflection,
 // a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #ifndef ORDO_COMMON_GRPC_SERVER_H_
 #define ORDO_COMMON_GRPC_SERVER_H_
@@ -23,7 +23,16 @@ struct GrpcServerOptions {
   std::vector<std::string> health_service_names;
   // Counts and times every call (common/call_interceptor.h).
   bool rpc_metrics = false;
+  // TLS (DESIGN §14): PEM files. Without a certificate the server speaks plaintext (and
+  // says so in one log line at start); with a client CA it asks every client for a
+  // certificate signed by it (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
+
+// Sets the TLS files of `options` from --tls_cert, --tls_key and --tls_client_ca.
+void ApplyTlsFlags(GrpcServerOptions& options);
 
 // A started gRPC server. The services must outlive it.
 class GrpcServer {
