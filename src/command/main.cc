@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.rpc_metrics = service.metrics_enabled();
-  ordo::ApplyTlsFlags(options);
+  ordo::ApplySecurityFlags(options);
   options.health_service_names = {ordo::v1::OrderCommandService::service_full_name(),
                                   ordo::v1::InventoryCommandService::service_full_name()};
   absl::StatusOr<std::unique_ptr<ordo::GrpcServer>> server =

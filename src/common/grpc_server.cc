@@ -1,4 +1,4 @@
-// Server bootstrap shared by every Ordo service: listening port, TLS, health, reflection,
+// Server bootstrap shared by every Ordo service: listening port, TLS, tokens, health, reflection,
 // a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #include "common/grpc_server.h"
 
@@ -12,6 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_auth.h"
 #include "common/call_interceptor.h"
 #include "common/log.h"
 #include "common/signals.h"
@@ -20,6 +21,9 @@
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain to serve TLS with (with --tls_key); empty: plaintext");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "file of 'TOKEN ROLE' lines (ROLE reader, writer or admin; TOKEN may be "
+          "sha256:<hex>): calls then need 'authorization: Bearer <token>'; empty: no tokens");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: clients must present a certificate signed by one (mutual TLS)");
 
@@ -86,6 +90,16 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
+  if (options.auth_tokens_file.empty()) {
+    LogLine("tokens off: every caller may call every method (--auth_tokens_file turns them on)");
+    SetCallTokens(nullptr);
+  } else {
+    absl::StatusOr<TokenTable> tokens = TokenTable::Load(options.auth_tokens_file);
+    if (!tokens.ok()) return tokens.status();
+    LogLine(
+        absl::StrCat("tokens on: ", tokens->size(), " token(s) from ", options.auth_tokens_file));
+    SetCallTokens(std::make_shared<const TokenTable>(*std::move(tokens)));
+  }
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
@@ -124,10 +138,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
       new GrpcServer(std::move(server), port, options.shutdown_grace));
 }
 
-void ApplyTlsFlags(GrpcServerOptions& options) {
+void ApplySecurityFlags(GrpcServerOptions& options) {
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.auth_tokens_file = absl::GetFlag(FLAGS_auth_tokens_file);
 }
 
 void GrpcServer::SetServing(const std::string& service_name, bool serving) {

@@ -1,4 +1,4 @@
-// Server bootstrap shared by every Ordo service: listening port, TLS, health, reflection,
+// Server bootstrap shared by every Ordo service: listening port, TLS, tokens, health, reflection,
 // a bounded thread count, call metrics, and graceful shutdown on SIGINT/SIGTERM.
 #ifndef ORDO_COMMON_GRPC_SERVER_H_
 #define ORDO_COMMON_GRPC_SERVER_H_
@@ -29,10 +29,14 @@ struct GrpcServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // Bearer tokens with roles (common/call_auth.h); empty: every call allowed (one log line
+  // says so at start).
+  std::string auth_tokens_file;
 };
 
-// Sets the TLS files of `options` from --tls_cert, --tls_key and --tls_client_ca.
-void ApplyTlsFlags(GrpcServerOptions& options);
+// Sets the TLS files and the tokens file of `options` from --tls_cert, --tls_key,
+// --tls_client_ca and --auth_tokens_file.
+void ApplySecurityFlags(GrpcServerOptions& options);
 
 // A started gRPC server. The services must outlive it.
 class GrpcServer {

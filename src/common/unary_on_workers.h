@@ -1,6 +1,7 @@
 // Unary gRPC callback calls whose work blocks (on the database): the handler returns at
 // once and the work runs on a WorkerPool, so gRPC's own threads never wait. A call whose
-// deadline passed while it was queued, or that its client abandoned, does no work.
+// token lacks the role it needs (common/call_auth.h) is refused before it is queued; one
+// whose deadline passed while it was queued, or that its client abandoned, does no work.
 #ifndef ORDO_COMMON_UNARY_ON_WORKERS_H_
 #define ORDO_COMMON_UNARY_ON_WORKERS_H_
 
@@ -10,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/call_auth.h"
 #include "common/worker_pool.h"
 
 namespace ordo {
@@ -18,8 +20,12 @@ namespace ordo {
 // context stay valid until it has run.
 template <typename Work>
 grpc::ServerUnaryReactor* UnaryOnWorkers(WorkerPool& workers, grpc::CallbackServerContext* context,
-                                         Work work) {
+                                         CallRole needed, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status allowed = AuthorizeCall(*context, needed); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
   workers.Post([context, reactor, work = std::move(work)]() mutable {
     if (context->IsCancelled() || absl::Now() >= absl::FromChrono(context->deadline())) {
       reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,

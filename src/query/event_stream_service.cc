@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_auth.h"
 #include "common/grpc_status.h"
 #include "store/pg/pg_status.h"
 #include "store/subscription/event_tail.h"
@@ -86,7 +87,9 @@ absl::StatusOr<SubscriptionSpec> SubscriptionSpecFrom(const ordo::v1::SubscribeR
 
 grpc::ServerWriteReactor<ordo::v1::SubscribeResponse>* EventStreamService::Subscribe(
     grpc::CallbackServerContext* context, const ordo::v1::SubscribeRequest* request) {
-  (void)context;
+  if (grpc::Status allowed = AuthorizeCall(*context, CallRole::kReader); !allowed.ok()) {
+    return new RefusedSubscription(allowed);
+  }
   store::LogPosition head;
   if (request->from_token() == "end") {
     if (std::optional<store::LogPosition> live = tail_.head()) {

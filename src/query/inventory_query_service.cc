@@ -12,35 +12,38 @@ namespace ordo::query {
 grpc::ServerUnaryReactor* InventoryQueryService::GetStock(grpc::CallbackServerContext* context,
                                                           const ordo::v1::GetStockRequest* request,
                                                           ordo::v1::Stock* reply) {
-  return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    if (absl::Status checked = CheckId("sku", request->sku()); !checked.ok()) {
-      return ToGrpcStatus(checked);
-    }
-    const absl::Time deadline = CallDeadline(*context);
-    if (!request->consistency_token().empty()) {
-      absl::StatusOr<store::LogPosition> target =
-          store::DecodeConsistencyToken(request->consistency_token());
-      if (!target.ok()) return ToGrpcStatus(target.status());
-      absl::Status reached = admin_.WaitForCheckpoint(kStockLevelsProjection, *target, deadline);
-      if (!reached.ok()) return ToGrpcStatus(reached);
-    }
-    absl::StatusOr<ordo::v1::Stock> stock = stock_.GetStock(request->sku(), deadline);
-    if (!stock.ok()) return ToGrpcStatus(stock.status());
-    *reply = *std::move(stock);
-    return grpc::Status::OK;
-  });
+  return UnaryOnWorkers(
+      workers_, context, CallRole::kReader, [this, context, request, reply]() -> grpc::Status {
+        if (absl::Status checked = CheckId("sku", request->sku()); !checked.ok()) {
+          return ToGrpcStatus(checked);
+        }
+        const absl::Time deadline = CallDeadline(*context);
+        if (!request->consistency_token().empty()) {
+          absl::StatusOr<store::LogPosition> target =
+              store::DecodeConsistencyToken(request->consistency_token());
+          if (!target.ok()) return ToGrpcStatus(target.status());
+          absl::Status reached =
+              admin_.WaitForCheckpoint(kStockLevelsProjection, *target, deadline);
+          if (!reached.ok()) return ToGrpcStatus(reached);
+        }
+        absl::StatusOr<ordo::v1::Stock> stock = stock_.GetStock(request->sku(), deadline);
+        if (!stock.ok()) return ToGrpcStatus(stock.status());
+        *reply = *std::move(stock);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* InventoryQueryService::ListStock(
     grpc::CallbackServerContext* context, const ordo::v1::ListStockRequest* request,
     ordo::v1::ListStockResponse* reply) {
-  return UnaryOnWorkers(workers_, context, [this, context, request, reply]() -> grpc::Status {
-    absl::StatusOr<ordo::v1::ListStockResponse> page =
-        stock_.ListStock(*request, CallDeadline(*context));
-    if (!page.ok()) return ToGrpcStatus(page.status());
-    *reply = *std::move(page);
-    return grpc::Status::OK;
-  });
+  return UnaryOnWorkers(workers_, context, CallRole::kReader,
+                        [this, context, request, reply]() -> grpc::Status {
+                          absl::StatusOr<ordo::v1::ListStockResponse> page =
+                              stock_.ListStock(*request, CallDeadline(*context));
+                          if (!page.ok()) return ToGrpcStatus(page.status());
+                          *reply = *std::move(page);
+                          return grpc::Status::OK;
+                        });
 }
 
 }  // namespace ordo::query

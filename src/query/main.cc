@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   options.listen = listen;
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.rpc_metrics = service.metrics_enabled();
-  ordo::ApplyTlsFlags(options);
+  ordo::ApplySecurityFlags(options);
   options.health_service_names = {ordo::v1::OrderQueryService::service_full_name(),
                                   ordo::v1::InventoryQueryService::service_full_name(),
                                   ordo::v1::FulfilmentQueryService::service_full_name(),

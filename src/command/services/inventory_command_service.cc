@@ -14,7 +14,8 @@ grpc::ServerUnaryReactor* InventoryCommandService::Run(grpc::CallbackServerConte
                                                        domain::InventoryCommand command,
                                                        ordo::v1::StockResult* reply) {
   return UnaryOnWorkers(
-      workers_, context, [this, context, request, command = std::move(command), reply]() mutable {
+      workers_, context, CallRole::kWriter,
+      [this, context, request, command = std::move(command), reply]() mutable {
         const bool reserve = std::holds_alternative<domain::ReserveStock>(command);
         const CommandContext call = ContextFromCall(*context, *request);
         absl::StatusOr<InventoryCommandHandler::Outcome> outcome =

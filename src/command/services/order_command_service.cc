@@ -15,7 +15,8 @@ grpc::ServerUnaryReactor* OrderCommandService::Run(grpc::CallbackServerContext* 
                                                    domain::OrderCommand command,
                                                    ordo::v1::CommandResult* reply) {
   return UnaryOnWorkers(
-      workers_, context, [this, context, request, command = std::move(command), reply]() mutable {
+      workers_, context, CallRole::kWriter,
+      [this, context, request, command = std::move(command), reply]() mutable {
         const CommandContext call = ContextFromCall(*context, *request);
         absl::StatusOr<OrderCommandHandler::Outcome> outcome =
             handler_.Handle(std::move(command), call);
