@@ -5,7 +5,6 @@
 #include "common/unary_on_workers.h"
 #include "query/projectors/fulfilment_projection.h"
 #include "query/request_checks.h"
-#include "store/log/log_position.h"
 
 namespace ordo::query {
 
@@ -18,12 +17,10 @@ grpc::ServerUnaryReactor* FulfilmentQueryService::GetFulfilment(
           return ToGrpcStatus(checked);
         }
         const absl::Time deadline = CallDeadline(*context);
-        if (!request->consistency_token().empty()) {
-          absl::StatusOr<store::LogPosition> target =
-              store::DecodeConsistencyToken(request->consistency_token());
-          if (!target.ok()) return ToGrpcStatus(target.status());
-          absl::Status reached = admin_.WaitForCheckpoint(kFulfilmentProjection, *target, deadline);
-          if (!reached.ok()) return ToGrpcStatus(reached);
+        if (absl::Status reached =
+                admin_.WaitForToken(kFulfilmentProjection, request->consistency_token(), deadline);
+            !reached.ok()) {
+          return ToGrpcStatus(reached);
         }
         absl::StatusOr<ordo::v1::Fulfilment> fulfilment =
             fulfilments_.Get(request->order_id(), deadline);

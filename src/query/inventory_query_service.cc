@@ -5,7 +5,6 @@
 #include "common/unary_on_workers.h"
 #include "query/projectors/stock_levels_projection.h"
 #include "query/request_checks.h"
-#include "store/log/log_position.h"
 
 namespace ordo::query {
 
@@ -18,13 +17,10 @@ grpc::ServerUnaryReactor* InventoryQueryService::GetStock(grpc::CallbackServerCo
           return ToGrpcStatus(checked);
         }
         const absl::Time deadline = CallDeadline(*context);
-        if (!request->consistency_token().empty()) {
-          absl::StatusOr<store::LogPosition> target =
-              store::DecodeConsistencyToken(request->consistency_token());
-          if (!target.ok()) return ToGrpcStatus(target.status());
-          absl::Status reached =
-              admin_.WaitForCheckpoint(kStockLevelsProjection, *target, deadline);
-          if (!reached.ok()) return ToGrpcStatus(reached);
+        if (absl::Status reached =
+                admin_.WaitForToken(kStockLevelsProjection, request->consistency_token(), deadline);
+            !reached.ok()) {
+          return ToGrpcStatus(reached);
         }
         absl::StatusOr<ordo::v1::Stock> stock = stock_.GetStock(request->sku(), deadline);
         if (!stock.ok()) return ToGrpcStatus(stock.status());

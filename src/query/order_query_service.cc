@@ -2,18 +2,11 @@
 #include "query/order_query_service.h"
 
 #include "common/grpc_status.h"
-#include "common/status_macros.h"
 #include "common/unary_on_workers.h"
 #include "query/projectors/order_summary_projection.h"
 #include "query/request_checks.h"
-#include "store/log/log_position.h"
 
 namespace ordo::query {
-
-absl::Status OrderQueryService::WaitForToken(const std::string& token, absl::Time deadline) {
-  ORDO_ASSIGN_OR_RETURN(store::LogPosition target, store::DecodeConsistencyToken(token));
-  return admin_.WaitForCheckpoint(kOrderSummaryProjection, target, deadline);
-}
 
 grpc::ServerUnaryReactor* OrderQueryService::GetOrder(grpc::CallbackServerContext* context,
                                                       const ordo::v1::GetOrderRequest* request,
@@ -24,9 +17,10 @@ grpc::ServerUnaryReactor* OrderQueryService::GetOrder(grpc::CallbackServerContex
           return ToGrpcStatus(checked);
         }
         const absl::Time deadline = CallDeadline(*context);
-        if (!request->consistency_token().empty()) {
-          absl::Status reached = WaitForToken(request->consistency_token(), deadline);
-          if (!reached.ok()) return ToGrpcStatus(reached);
+        if (absl::Status reached = admin_.WaitForToken(kOrderSummaryProjection,
+                                                       request->consistency_token(), deadline);
+            !reached.ok()) {
+          return ToGrpcStatus(reached);
         }
         absl::StatusOr<ordo::v1::Order> order = orders_.GetOrder(request->order_id(), deadline);
         if (!order.ok()) return ToGrpcStatus(order.status());

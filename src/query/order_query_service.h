@@ -30,9 +30,6 @@ class OrderQueryService final : public ordo::v1::OrderQueryService::CallbackServ
                                             ordo::v1::GetOrderHistoryResponse* reply) override;
 
  private:
-  // Waits until the order_summary projection has applied `token`, or the deadline.
-  absl::Status WaitForToken(const std::string& token, absl::Time deadline);
-
   OrderReadModel& orders_;
   StreamHistory& history_;
   store::ProjectionAdmin& admin_;

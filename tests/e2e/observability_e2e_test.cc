@@ -390,8 +390,10 @@ TEST_F(ObservabilityE2eTest, JsonLogLinesParseAndCarryTheCorrelationId) {
 
   testing::ChildProcess bad(
       {ORDO_COMMAND_BINARY, "--database_url=" + database_->url(), "--log_format=yaml"});
+  // The line may reach the pipe as the process exits: wait for it, then for the exit.
+  EXPECT_TRUE(bad.WaitForOutput("--log_format must be text or json", absl::Seconds(10)))
+      << bad.Output();
   EXPECT_EQ(bad.WaitForExit(absl::Seconds(10)), 1);
-  EXPECT_TRUE(absl::StrContains(bad.Output(), "--log_format must be text or json")) << bad.Output();
 }
 
 }  // namespace

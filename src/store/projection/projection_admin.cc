@@ -125,6 +125,13 @@ absl::StatusOr<LogPosition> ProjectionAdmin::Checkpoint(const std::string& name,
   });
 }
 
+absl::Status ProjectionAdmin::WaitForToken(const std::string& name, const std::string& token,
+                                           absl::Time deadline) {
+  if (token.empty()) return absl::OkStatus();
+  ORDO_ASSIGN_OR_RETURN(LogPosition target, DecodeConsistencyToken(token));
+  return WaitForCheckpoint(name, target, deadline);
+}
+
 absl::Status ProjectionAdmin::WaitForCheckpoint(const std::string& name, const LogPosition& target,
                                                 absl::Time deadline) {
   absl::Duration pause = absl::Milliseconds(1);

@@ -67,6 +67,10 @@ class ProjectionAdmin {
   absl::Status WaitForCheckpoint(const std::string& name, const LogPosition& target,
                                  absl::Time deadline);
 
+  // WaitForCheckpoint for a request's consistency token; OK at once when `token` is empty.
+  // INVALID_ARGUMENT naming consistency_token when it is malformed.
+  absl::Status WaitForToken(const std::string& name, const std::string& token, absl::Time deadline);
+
   // After a dump/restore: makes new transaction ids sort after every stored one. Run with
   // no writer active; restart the services afterwards. Returns what it did.
   absl::StatusOr<std::string> Rebaseline(absl::Time deadline);
