@@ -132,8 +132,11 @@ absl::StatusOr<MigrationReport> Migrate(const std::string& database_url,
     // Refuse before applying anything: every applied migration must still match its file.
     MigrationReport report;
     for (const auto& [version, record] : applied) {
-      auto file = std::find_if(migrations.begin(), migrations.end(),
-                               [&](const MigrationFile& f) { return f.version == version; });
+      // A structured binding cannot be captured in C++17 (clang refuses): capture a copy.
+      const auto applied_version = version;
+      auto file = std::find_if(migrations.begin(), migrations.end(), [&](const MigrationFile& f) {
+        return f.version == applied_version;
+      });
       if (file == migrations.end()) {
         return absl::FailedPreconditionError(absl::StrCat(
             "migration ", record.name, " was applied but its file is missing; restore it"));
