@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/trace_context.h"
 #include "store/log/log_position.h"
 
 namespace ordo::command {
@@ -21,8 +22,9 @@ struct CommandContext {
   std::string correlation_id;
   std::string causation_id;  // empty: the request_id
   std::string peer;
-  // W3C traceparent of this command's span (DESIGN §13); empty: a new trace is started.
-  std::string traceparent;
+  // W3C trace context of this command's span (DESIGN §13); an empty trace_id: a new trace
+  // is started for its events.
+  TraceContext trace;
   absl::Time deadline = absl::InfiniteFuture();
 };
 

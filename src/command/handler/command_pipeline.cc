@@ -44,10 +44,9 @@ std::string MetadataJson(const char* command_name, const CommandContext& context
   fields["causation_id"].set_string_value(context.causation_id.empty() ? request_id
                                                                        : context.causation_id);
   fields["peer"].set_string_value(context.peer);
-  std::optional<TraceContext> trace = ParseTraceparent(context.traceparent);
-  if (!trace) trace = NewTrace();
-  fields["traceparent"].set_string_value(trace->traceparent());
-  fields["trace_id"].set_string_value(trace->trace_id);
+  const TraceContext trace = context.trace.trace_id.empty() ? NewTrace() : context.trace;
+  fields["traceparent"].set_string_value(trace.traceparent());
+  fields["trace_id"].set_string_value(trace.trace_id);
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(metadata, &json);
   return json;

@@ -16,7 +16,7 @@ absl::Status SagaCommands::Send(const SagaStep& step, const StepOrigin& origin) 
   context.fingerprint = name;
   context.correlation_id = origin.correlation_id;
   context.causation_id = origin.causation_id;
-  context.traceparent = ContinueTrace(origin.traceparent).traceparent();
+  context.trace = ContinueTrace(origin.traceparent);
   context.peer = absl::StrCat("ordo-saga ", name);
   context.deadline = absl::Now() + timeout_;
   absl::Status sent = std::visit(

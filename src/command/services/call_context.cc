@@ -4,8 +4,6 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
-#include <optional>
-
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -42,12 +40,12 @@ std::string CorrelationId(grpc::CallbackServerContext& call) {
   return NewUuid();
 }
 
-std::string CommandTraceparent(grpc::CallbackServerContext& call) {
+TraceContext CommandTrace(grpc::CallbackServerContext& call) {
   auto it = call.client_metadata().find(kTraceparentHeader);
   const absl::string_view sent = it == call.client_metadata().end()
                                      ? ""
                                      : absl::string_view(it->second.data(), it->second.size());
-  return ContinueTrace(sent).traceparent();
+  return ContinueTrace(sent);
 }
 
 grpc::Status CommandFailed(const google::protobuf::Message& request, const absl::Status& status,
@@ -55,11 +53,10 @@ grpc::Status CommandFailed(const google::protobuf::Message& request, const absl:
   const bool refused = absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status) ||
                        absl::IsAborted(status) || absl::IsAlreadyExists(status) ||
                        absl::IsNotFound(status) || absl::IsOutOfRange(status);
-  const std::optional<TraceContext> trace = ParseTraceparent(context.traceparent);
   Log(refused ? LogLevel::kInfo : LogLevel::kWarning,
       absl::StrCat(request.GetDescriptor()->name(), refused ? " refused: " : " failed: ",
                    absl::StatusCodeToString(status.code()), ": ", status.message()),
-      LogContext{context.correlation_id, context.request_id, trace ? trace->trace_id : ""});
+      LogContext{context.correlation_id, context.request_id, context.trace.trace_id});
   return ToGrpcStatus(status);
 }
 

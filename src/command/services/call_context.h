@@ -22,7 +22,7 @@ std::string Fingerprint(const google::protobuf::Message& request_without_id);
 std::string CorrelationId(grpc::CallbackServerContext& call);
 
 // A span of the caller's trace when it sent a valid traceparent, else a new trace.
-std::string CommandTraceparent(grpc::CallbackServerContext& call);
+TraceContext CommandTrace(grpc::CallbackServerContext& call);
 
 // The gRPC status for a command that failed, logged with the call's ids: refusals (a
 // rule, a version, bad input) at info level, failures (database, deadline) as warnings.
@@ -42,7 +42,7 @@ CommandContext ContextFromCall(grpc::CallbackServerContext& call, const Request&
   }
   if (request.has_expected_version()) context.expected_version = request.expected_version();
   context.correlation_id = CorrelationId(call);
-  context.traceparent = CommandTraceparent(call);
+  context.trace = CommandTrace(call);
   context.peer = call.peer();
   context.deadline = CallDeadline(call);
   call.AddInitialMetadata("x-correlation-id", context.correlation_id);
