@@ -19,16 +19,16 @@ namespace {
 constexpr char kOverviewSql[] = R"sql(
 SELECT c.name, c.tx_id, c.global_position, c.state, coalesce(c.last_error, ''),
        (extract(epoch FROM c.heartbeat_at) * 1000000)::bigint,
-       (SELECT count(*) FROM events e
-         WHERE (e.tx_id, e.global_position) > (c.tx_id, c.global_position)),
-       coalesce(extract(epoch FROM now() - (
-         SELECT min(e.recorded_at) FROM events e
-          WHERE (e.tx_id, e.global_position) > (c.tx_id, c.global_position))), 0)::float8,
-       (SELECT count(*) FROM dead_letters d
-         WHERE d.projection = c.name AND d.status IN ('parked', 'replay_requested')),
-       (SELECT count(DISTINCT d.stream_id) FROM dead_letters d
-         WHERE d.projection = c.name AND d.status IN ('parked', 'replay_requested'))
+       behind.events,
+       coalesce(extract(epoch FROM now() - behind.oldest), 0)::float8,
+       parked.letters, parked.streams
   FROM projection_checkpoints c
+ CROSS JOIN LATERAL (
+       SELECT count(*) AS events, min(e.recorded_at) AS oldest FROM events e
+        WHERE (e.tx_id, e.global_position) > (c.tx_id, c.global_position)) behind
+ CROSS JOIN LATERAL (
+       SELECT count(*) AS letters, count(DISTINCT d.stream_id) AS streams FROM dead_letters d
+        WHERE d.projection = c.name AND d.status IN ('parked', 'replay_requested')) parked
  ORDER BY c.name
 )sql";
 
