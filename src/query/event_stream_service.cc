@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "common/grpc_status.h"
+#include "query/request_checks.h"
 #include "store/pg/pg_status.h"
 #include "store/subscription/event_tail.h"
 
@@ -23,18 +24,6 @@ class RefusedSubscription final : public grpc::ServerWriteReactor<ordo::v1::Subs
   void OnDone() override { delete this; }
 };
 
-absl::Status CheckName(const std::string& field, const std::string& value) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
-  if (value.size() > kMaxNameLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": at most ", kMaxNameLength, " characters"));
-  }
-  if (value.find('\0') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must not contain NUL"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CollectNames(const char* field,
                           const google::protobuf::RepeatedPtrField<std::string>& values,
                           std::set<std::string>& out) {
@@ -43,7 +32,10 @@ absl::Status CollectNames(const char* field,
         absl::StrCat(field, ": at most ", kMaxFilterValues, " values"));
   }
   for (int i = 0; i < values.size(); ++i) {
-    if (absl::Status s = CheckName(absl::StrCat(field, "[", i, "]"), values[i]); !s.ok()) return s;
+    if (absl::Status s = CheckText(absl::StrCat(field, "[", i, "]"), values[i], kMaxNameLength,
+                                   /*required=*/true);
+        !s.ok())
+      return s;
     out.insert(values[i]);
   }
   return absl::OkStatus();
@@ -74,7 +66,10 @@ absl::StatusOr<SubscriptionSpec> SubscriptionSpecFrom(const ordo::v1::SubscribeR
     return s;
   }
   if (!request.stream_id().empty()) {
-    if (absl::Status s = CheckName("stream_id", request.stream_id()); !s.ok()) return s;
+    if (absl::Status s =
+            CheckText("stream_id", request.stream_id(), kMaxNameLength, /*required=*/true);
+        !s.ok())
+      return s;
     spec.stream_id = request.stream_id();
   }
   const int heartbeat_ms = request.heartbeat_ms() == 0 ? 1000 : request.heartbeat_ms();
