@@ -53,6 +53,7 @@ grpc::ServerUnaryReactor* ProjectionService::ListProjections(
           }
           out->set_parked_count(p.parked);
           out->set_last_error(p.last_error);
+          out->set_rebuild_requested(p.rebuild_requested);
         }
         reply->set_oldest_open_transaction_seconds(overview->oldest_open_transaction_seconds);
         return grpc::Status::OK;
@@ -129,8 +130,7 @@ grpc::ServerUnaryReactor* ProjectionService::RebuildProjection(
           return ToGrpcStatus(absl::NotFoundError(
               absl::StrCat("name: no projection called '", Shown(request->name()), "'")));
         }
-        return ToGrpcStatus(admin_.ResetForRebuild(projection->name(), projection->tables(),
-                                                   CallDeadline(*context)));
+        return ToGrpcStatus(admin_.RequestRebuild(projection->name(), CallDeadline(*context)));
       });
 }
 

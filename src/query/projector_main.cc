@@ -1,7 +1,7 @@
 // ordo-projector: runs every projection (default), or operates them:
 //   ordo-projector [run]          tail the event log into the read models until SIGTERM
 //   ordo-projector status         checkpoints, lag, state and parked counts
-//   ordo-projector rebuild NAME   empty NAME's tables and reset its checkpoint
+//   ordo-projector rebuild NAME   ask the running projector to rebuild NAME from the start
 //   ordo-projector rebaseline     after a dump/restore into a new cluster (see README)
 #include <algorithm>
 #include <cstdio>
@@ -109,12 +109,12 @@ int main(int argc, char** argv) {
     const auto projections = ordo::query::MakeProjections();
     ordo::store::Projection* projection = ordo::query::FindProjection(projections, args[2]);
     if (projection == nullptr) return Fail(absl::StrCat("no projection called '", args[2], "'"));
-    absl::Status reset = admin.ResetForRebuild(projection->name(), projection->tables(),
-                                               absl::Now() + absl::Seconds(60));
-    if (!reset.ok()) return Fail(reset.message());
+    absl::Status requested =
+        admin.RequestRebuild(projection->name(), absl::Now() + absl::Seconds(60));
+    if (!requested.ok()) return Fail(requested.message());
     std::printf(
-        "%s reset: the running projector now rebuilds it from the first event; "
-        "watch `ordo-projector status`\n",
+        "%s: rebuild requested; the running projector empties it and rebuilds it from the "
+        "first event; watch `ordo-projector status`\n",
         projection->name().c_str());
     return 0;
   }

@@ -38,8 +38,10 @@ class AuthE2eTest : public ::testing::Test {
     std::ofstream(TokensPath()) << kTokens;
     database_ = new testing::TestDatabase();
     const std::vector<std::string> flags = {"--auth_tokens_file=" + TokensPath()};
-    command_ = new testing::ServiceProcess(ORDO_COMMAND_BINARY, database_->url(), flags);
-    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->url(), flags);
+    command_ = new testing::ServiceProcess(ORDO_COMMAND_BINARY,
+                                           database_->ServiceUrl({"ordo_command"}), flags);
+    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->ServiceUrl({"ordo_query"}),
+                                         flags);
   }
   static void TearDownTestSuite() {
     delete query_;

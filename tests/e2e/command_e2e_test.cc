@@ -58,7 +58,7 @@ class CommandE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new testing::TestDatabase();
-    server_ = new CommandServer(database_->url());
+    server_ = new CommandServer(database_->ServiceUrl({"ordo_command"}));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -335,7 +335,7 @@ TEST_F(CommandE2eTest, RepeatedRequestSurvivesARestart) {
   ASSERT_TRUE(Add("e2e-restart", "sku-1", 1, &first, {}, "e2e-restart-add").ok());
 
   // A second server process (the first may be gone: the record is in the database).
-  CommandServer restarted(database_->url());
+  CommandServer restarted(database_->ServiceUrl({"ordo_command"}));
   ASSERT_TRUE(restarted.started());
   CommandResult repeated;
   ASSERT_TRUE(
@@ -347,8 +347,8 @@ TEST_F(CommandE2eTest, RepeatedRequestSurvivesARestart) {
 
 TEST_F(CommandE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
   testing::TcpProxy proxy(database_->port());
-  CommandServer server(absl::StrCat("host=127.0.0.1 port=", proxy.port(),
-                                    " user=postgres dbname=", database_->name()));
+  CommandServer server(
+      absl::StrCat(database_->ServiceUrl({"ordo_command"}), " port=", proxy.port()));
   ASSERT_TRUE(server.started());
   CommandResult result;
   ASSERT_TRUE(Create("e2e-outage", &result).ok());
@@ -369,8 +369,8 @@ TEST_F(CommandE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
 // neither a call nor health past its deadline, and the service recovers after it resumes.
 TEST_F(CommandE2eTest, AFrozenDatabaseHoldsNoCallOrHealthPastItsDeadline) {
   testing::TcpProxy proxy(database_->port());
-  CommandServer server(absl::StrCat("host=127.0.0.1 port=", proxy.port(),
-                                    " user=postgres dbname=", database_->name()));
+  CommandServer server(
+      absl::StrCat(database_->ServiceUrl({"ordo_command"}), " port=", proxy.port()));
   ASSERT_TRUE(server.started());
   CommandResult result;
   ASSERT_TRUE(Create("e2e-frozen", &result).ok());
@@ -408,7 +408,7 @@ TEST_F(CommandE2eTest, AFrozenDatabaseHoldsNoCallOrHealthPastItsDeadline) {
 }
 
 TEST_F(CommandE2eTest, SigtermFinishesInFlightCallsAndExitsZero) {
-  CommandServer server(database_->url());
+  CommandServer server(database_->ServiceUrl({"ordo_command"}));
   ASSERT_TRUE(server.started());
   CommandResult result;
   ASSERT_TRUE(Create("e2e-drain", &result).ok());

@@ -35,10 +35,10 @@ class EventStreamTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     db_ = new testing::TestDatabase();
-    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, db_->url());
+    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, db_->ServiceUrl({"ordo_query"}));
     // Most events fall out of its window: subscriptions read the database to catch up.
-    small_window_ =
-        new testing::ServiceProcess(ORDO_QUERY_BINARY, db_->url(), {"--subscription_window=16"});
+    small_window_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, db_->ServiceUrl({"ordo_query"}),
+                                                {"--subscription_window=16"});
   }
   static void TearDownTestSuite() {
     delete small_window_;
@@ -376,7 +376,8 @@ TEST_F(EventStreamTest, RefusesBadRequestsNamingTheField) {
 }
 
 TEST_F(EventStreamTest, RefusesSubscriptionsBeyondTheLimit) {
-  testing::ServiceProcess limited(ORDO_QUERY_BINARY, db_->url(), {"--max_subscriptions=2"});
+  testing::ServiceProcess limited(ORDO_QUERY_BINARY, db_->ServiceUrl({"ordo_query"}),
+                                  {"--max_subscriptions=2"});
   ASSERT_TRUE(limited.started());
   auto stub = ordo::v1::EventStreamService::NewStub(limited.channel());
   SubscribeRequest request;

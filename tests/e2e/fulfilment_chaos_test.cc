@@ -96,7 +96,7 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
   // The saga, killed -9 and restarted every 700 ms while the orders come in, and at least
   // six times.
   absl::Mutex mu;
-  std::unique_ptr<testing::ChildProcess> saga = StartSaga(db.url());
+  std::unique_ptr<testing::ChildProcess> saga = StartSaga(db.ServiceUrl({"ordo_saga"}));
   // Active: its checkpoint is at the head of the log, so every order from now on is its.
   ASSERT_TRUE(saga->WaitForOutput("subscriber fulfilment: active", absl::Seconds(20)));
   std::atomic<bool> placing{true};
@@ -107,7 +107,7 @@ TEST(FulfilmentChaosTest, EveryOrderEndsWellAndTheLogKeepsEveryInvariant) {
       absl::MutexLock lock(&mu);
       saga->Signal(SIGKILL);
       saga->WaitForExit(absl::Seconds(10));
-      saga = StartSaga(db.url());
+      saga = StartSaga(db.ServiceUrl({"ordo_saga"}));
       ++kills;
     }
   });

@@ -50,7 +50,7 @@ class FulfilmentE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     stack_ =
         new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
-    saga_ = StartSaga(stack_->database().url(), /*active=*/true).release();
+    saga_ = StartSaga(stack_->database().ServiceUrl({"ordo_saga"}), /*active=*/true).release();
   }
   static void TearDownTestSuite() {
     delete saga_;
@@ -440,14 +440,16 @@ TEST_F(FulfilmentE2eTest, TheSagaRidesOutADatabaseOutageWithoutLosingAStep) {
 }
 
 TEST_F(FulfilmentE2eTest, SigtermStopsAStandbySagaCleanly) {
-  std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
+  std::unique_ptr<testing::ChildProcess> standby =
+      StartSaga(database().ServiceUrl({"ordo_saga"}), false);
   standby->Signal(SIGTERM);
   EXPECT_EQ(standby->WaitForExit(absl::Seconds(10)), 0) << standby->Output();
   EXPECT_TRUE(standby->WaitForOutput("stopped", absl::Seconds(1)));
 }
 
 TEST_F(FulfilmentE2eTest, TheStandbyTakesOverWhenTheActiveSagaIsKilled) {
-  std::unique_ptr<testing::ChildProcess> standby = StartSaga(database().url(), false);
+  std::unique_ptr<testing::ChildProcess> standby =
+      StartSaga(database().ServiceUrl({"ordo_saga"}), false);
   Receive("failover-tea", 1000);
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {

@@ -74,15 +74,19 @@ TEST(NotifyProcess, OneNotificationPerOrderEventAcrossABrokerRestartAndPoisonToT
   ASSERT_TRUE(broker.started());
   testing::OrdoStack stack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
   ASSERT_TRUE(stack.started());
-  const std::string db = stack.database().url();
-  auto saga = Start(
-      {ORDO_SAGA_BINARY, "--database_url=" + db, "--payment_timeout=2s", "--carrier_delay=20ms"},
-      "subscriber fulfilment: active");
+  auto saga =
+      Start({ORDO_SAGA_BINARY, "--database_url=" + stack.database().ServiceUrl({"ordo_saga"}),
+             "--payment_timeout=2s", "--carrier_delay=20ms"},
+            "subscriber fulfilment: active");
   // The notifier declares its queue before the relay publishes anything.
-  auto notify = Start({ORDO_NOTIFY_BINARY, "--database_url=" + db, "--amqp_url=" + broker.url()},
-                      "consuming ordo.notify");
-  auto relay = Start({ORDO_RELAY_BINARY, "--database_url=" + db, "--amqp_url=" + broker.url()},
-                     "subscriber relay: active");
+  auto notify =
+      Start({ORDO_NOTIFY_BINARY, "--database_url=" + stack.database().ServiceUrl({"ordo_notify"}),
+             "--amqp_url=" + broker.url()},
+            "consuming ordo.notify");
+  auto relay =
+      Start({ORDO_RELAY_BINARY, "--database_url=" + stack.database().ServiceUrl({"ordo_relay"}),
+             "--amqp_url=" + broker.url()},
+            "subscriber relay: active");
 
   auto orders = ordo::v1::OrderCommandService::NewStub(stack.command().channel());
   auto inventory = ordo::v1::InventoryCommandService::NewStub(stack.command().channel());

@@ -75,12 +75,16 @@ class ObservabilityE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     database_ = new testing::TestDatabase();
-    command_ = new testing::ServiceProcess(ORDO_COMMAND_BINARY, database_->url(),
-                                           {kMetricsFlag, "--log_format=json"});
-    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->url(), {kMetricsFlag});
-    projector_ = StartProjector(database_->url(), "order_summary").release();
+    command_ =
+        new testing::ServiceProcess(ORDO_COMMAND_BINARY, database_->ServiceUrl({"ordo_command"}),
+                                    {kMetricsFlag, "--log_format=json"});
+    query_ = new testing::ServiceProcess(ORDO_QUERY_BINARY, database_->ServiceUrl({"ordo_query"}),
+                                         {kMetricsFlag});
+    projector_ =
+        StartProjector(database_->ServiceUrl({"ordo_projector"}), "order_summary").release();
     // Hosts another subscriber: it exports every subscriber's lag, order_summary's too.
-    other_host_ = StartProjector(database_->url(), "stock_levels").release();
+    other_host_ =
+        StartProjector(database_->ServiceUrl({"ordo_projector"}), "stock_levels").release();
   }
   static void TearDownTestSuite() {
     delete other_host_;
@@ -201,7 +205,7 @@ TEST_F(ObservabilityE2eTest, EveryServiceServesPrometheusTextWithTheNamedSeries)
 
   // The saga, the relay and ordo-notify, started for this test.
   testing::ChildProcess saga(
-      {ORDO_SAGA_BINARY, "--database_url=" + database_->url(), kMetricsFlag});
+      {ORDO_SAGA_BINARY, "--database_url=" + database_->ServiceUrl({"ordo_saga"}), kMetricsFlag});
   std::vector<std::string> saga_names = subscribers;
   saga_names.push_back("ordo_subscriber_active");
   saga_names.push_back("ordo_append_batch_size");
@@ -209,10 +213,12 @@ TEST_F(ObservabilityE2eTest, EveryServiceServesPrometheusTextWithTheNamedSeries)
 
   testing::TestBroker broker;
   ASSERT_TRUE(broker.started());
-  testing::ChildProcess notify({ORDO_NOTIFY_BINARY, "--database_url=" + database_->url(),
+  testing::ChildProcess notify({ORDO_NOTIFY_BINARY,
+                                "--database_url=" + database_->ServiceUrl({"ordo_notify"}),
                                 "--amqp_url=" + broker.url(), kMetricsFlag});
   ASSERT_TRUE(notify.WaitForOutput("consuming ordo.notify", absl::Seconds(20))) << notify.Output();
-  testing::ChildProcess relay({ORDO_RELAY_BINARY, "--database_url=" + database_->url(),
+  testing::ChildProcess relay({ORDO_RELAY_BINARY,
+                               "--database_url=" + database_->ServiceUrl({"ordo_relay"}),
                                "--amqp_url=" + broker.url(), kMetricsFlag});
   const int relay_port = testing::MetricsPort(relay);
   std::vector<std::string> relay_names = subscribers;
@@ -307,7 +313,7 @@ TEST_F(ObservabilityE2eTest, LagClimbsWhileTheProjectorIsStoppedAndFallsAfter) {
   }
 
   delete projector_;
-  projector_ = StartProjector(database_->url(), "order_summary").release();
+  projector_ = StartProjector(database_->ServiceUrl({"ordo_projector"}), "order_summary").release();
   for (int port : {query_metrics_, other_host_metrics_}) {
     EXPECT_TRUE(
         WaitForSeries(port, "ordo_subscriber_lag_events", summary, [](double v) { return v == 0; }))
@@ -388,8 +394,9 @@ TEST_F(ObservabilityE2eTest, JsonLogLinesParseAndCarryTheCorrelationId) {
   }
   EXPECT_TRUE(found) << command_->process().Output();
 
-  testing::ChildProcess bad(
-      {ORDO_COMMAND_BINARY, "--database_url=" + database_->url(), "--log_format=yaml"});
+  testing::ChildProcess bad({ORDO_COMMAND_BINARY,
+                             "--database_url=" + database_->ServiceUrl({"ordo_command"}),
+                             "--log_format=yaml"});
   // The line may reach the pipe as the process exits: wait for it, then for the exit.
   EXPECT_TRUE(bad.WaitForOutput("--log_format must be text or json", absl::Seconds(10)))
       << bad.Output();

@@ -21,9 +21,9 @@ constexpr char kProjection[] = "order_summary";
 
 std::unique_ptr<testing::ChildProcess> StartProjector(const testing::TestDatabase& db,
                                                       const std::string& batch_size = "1000") {
-  return std::make_unique<testing::ChildProcess>(
-      std::vector<std::string>{ORDO_PROJECTOR_BINARY, "--database_url=" + db.url(),
-                               "--batch_size=" + batch_size, "--poll_interval=100ms"});
+  return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+      ORDO_PROJECTOR_BINARY, "--database_url=" + db.ServiceUrl({"ordo_projector"}),
+      "--batch_size=" + batch_size, "--poll_interval=100ms"});
 }
 
 // `orders` orders of 5 events each (created, then 4 adds, one SKU added twice), in one

@@ -318,7 +318,11 @@ TEST_F(QueryE2eTest, ProjectionServiceShowsStatusAndRebuilds) {
   ASSERT_TRUE(projections_->RebuildProjection(ClientContext().get(), rebuild, &rebuilt).ok());
   ASSERT_TRUE(testing::WaitUntil(
       [&] {
-        return database_->Query("SELECT state FROM projection_checkpoints") == "running" &&
+        // Taken up by the projector (the request cleared), rebuilt and current.
+        return database_->Query(
+                   "SELECT state FROM projection_checkpoints"
+                   " WHERE name = 'order_summary'"
+                   "   AND rebuild_requested_at IS NULL") == "running" &&
                testing::ProjectionCaughtUp(database_->url(), "order_summary");
       },
       absl::Seconds(30)));
@@ -342,9 +346,9 @@ TEST_F(QueryE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
   ordo::v1::Order order;
   ASSERT_TRUE(Get("outage-q", created.consistency_token(), &order).ok());
   testing::TcpProxy proxy(database_->port());
-  testing::ServiceProcess query(ORDO_QUERY_BINARY,
-                                absl::StrCat("host=127.0.0.1 port=", proxy.port(),
-                                             " user=postgres dbname=", database_->name()));
+  testing::ServiceProcess query(
+      ORDO_QUERY_BINARY,
+      absl::StrCat(database_->ServiceUrl({"ordo_query"}), " port=", proxy.port()));
   ASSERT_TRUE(query.started());
   auto stub = ordo::v1::OrderQueryService::NewStub(query.channel());
   ordo::v1::GetOrderRequest request;
@@ -360,7 +364,8 @@ TEST_F(QueryE2eTest, DatabaseOutageIsUnavailableThenRecovers) {
 
 TEST(QueryProcess, RunProjectorsHostsTheProjectionsInProcess) {
   testing::TestDatabase db;
-  testing::ServiceProcess query(ORDO_QUERY_BINARY, db.url(), {"--run_projectors"});
+  testing::ServiceProcess query(ORDO_QUERY_BINARY, db.ServiceUrl({"ordo_query", "ordo_projector"}),
+                                {"--run_projectors"});
   ASSERT_TRUE(query.started());
   {
     pqxx::connection connection(db.url());

@@ -36,7 +36,8 @@ using relay::Delivery;
 std::unique_ptr<testing::ChildProcess> StartRelay(const testing::TestDatabase& db,
                                                   const testing::TestBroker& broker,
                                                   const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> argv = {ORDO_RELAY_BINARY, "--database_url=" + db.url(),
+  std::vector<std::string> argv = {ORDO_RELAY_BINARY,
+                                   "--database_url=" + db.ServiceUrl({"ordo_relay"}),
                                    "--amqp_url=" + broker.url()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto relay = std::make_unique<testing::ChildProcess>(argv);
@@ -186,9 +187,9 @@ TEST_F(RelayTest, OneRelayIsActiveAndAStandbyTakesOverWhenItDies) {
   BindQueue(*broker_, "standby.events", "standby.all", "#");
   const std::vector<std::string> flags = {"--exchange=standby.events", "--name=relay-standby"};
   auto first = StartRelay(db_, *broker_, flags);
-  auto second = std::make_unique<testing::ChildProcess>(
-      std::vector<std::string>{ORDO_RELAY_BINARY, "--database_url=" + db_.url(),
-                               "--amqp_url=" + broker_->url(), flags[0], flags[1]});
+  auto second = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+      ORDO_RELAY_BINARY, "--database_url=" + db_.ServiceUrl({"ordo_relay"}),
+      "--amqp_url=" + broker_->url(), flags[0], flags[1]});
   ASSERT_TRUE(second->WaitForOutput("ordo-relay running", absl::Seconds(10)));
   auto append = [&](const std::string& order) {
     pqxx::connection connection(db_.url());

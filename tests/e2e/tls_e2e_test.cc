@@ -90,7 +90,7 @@ class TlsE2eTest : public ::testing::Test {
 };
 
 TEST_F(TlsE2eTest, OnlyAClientThatTrustsTheCaGetsThrough) {
-  testing::ServiceProcess query(ORDO_QUERY_BINARY, database_.url(),
+  testing::ServiceProcess query(ORDO_QUERY_BINARY, database_.ServiceUrl({"ordo_query"}),
                                 {"--tls_cert=" + certificates_.path("server.pem"),
                                  "--tls_key=" + certificates_.path("server.key")});
   ASSERT_TRUE(query.started());
@@ -103,7 +103,7 @@ TEST_F(TlsE2eTest, OnlyAClientThatTrustsTheCaGetsThrough) {
 }
 
 TEST_F(TlsE2eTest, MutualTlsRefusesAClientWithoutACertificate) {
-  testing::ServiceProcess command(ORDO_COMMAND_BINARY, database_.url(),
+  testing::ServiceProcess command(ORDO_COMMAND_BINARY, database_.ServiceUrl({"ordo_command"}),
                                   {"--tls_cert=" + certificates_.path("server.pem"),
                                    "--tls_key=" + certificates_.path("server.key"),
                                    "--tls_client_ca=" + certificates_.path("ca.pem")});
@@ -118,16 +118,16 @@ TEST_F(TlsE2eTest, MutualTlsRefusesAClientWithoutACertificate) {
 }
 
 TEST_F(TlsE2eTest, WithoutTheFlagsTheServerSpeaksPlaintextAndSaysSo) {
-  testing::ServiceProcess query(ORDO_QUERY_BINARY, database_.url());
+  testing::ServiceProcess query(ORDO_QUERY_BINARY, database_.ServiceUrl({"ordo_query"}));
   ASSERT_TRUE(query.started());
   EXPECT_TRUE(query.process().WaitForOutput("TLS off: serving plaintext", absl::Seconds(5)));
   EXPECT_TRUE(Check(query.port(), grpc::InsecureChannelCredentials()).ok());
 }
 
 TEST_F(TlsE2eTest, AKeyWithoutACertificateStopsStartUp) {
-  testing::ChildProcess query({ORDO_QUERY_BINARY, "--database_url=" + database_.url(),
-                               "--listen=127.0.0.1:0",
-                               "--tls_key=" + certificates_.path("server.key")});
+  testing::ChildProcess query(
+      {ORDO_QUERY_BINARY, "--database_url=" + database_.ServiceUrl({"ordo_query"}),
+       "--listen=127.0.0.1:0", "--tls_key=" + certificates_.path("server.key")});
   EXPECT_TRUE(query.WaitForOutput("--tls_cert: required", absl::Seconds(10))) << query.Output();
   EXPECT_EQ(query.WaitForExit(absl::Seconds(10)), 1);
 }

@@ -4,9 +4,9 @@
 namespace ordo::testing {
 
 OrdoStack::OrdoStack(const StackBinaries& binaries)
-    : command_(binaries.command, database_.url()),
-      projector_(
-          {binaries.projector, "--database_url=" + database_.url(), "--poll_interval=100ms"}),
-      query_(binaries.query, database_.url()) {}
+    : command_(binaries.command, database_.ServiceUrl({"ordo_command"})),
+      projector_({binaries.projector, "--database_url=" + database_.ServiceUrl({"ordo_projector"}),
+                  "--poll_interval=100ms"}),
+      query_(binaries.query, database_.ServiceUrl({"ordo_query"})) {}
 
 }  // namespace ordo::testing

@@ -1,6 +1,7 @@
 // A whole Ordo on a fresh database for end-to-end tests: ordo-command, ordo-projector and
-// ordo-query as real processes on free ports (one stack per test binary, shared by its
-// tests). Destroying it stops the processes, then drops the database.
+// ordo-query as real processes on free ports, each as a login with only its service role (one stack
+// per test binary, shared by its tests). Destroying it stops the processes, then drops the
+// database.
 #ifndef ORDO_TESTS_SUPPORT_ORDO_STACK_H_
 #define ORDO_TESTS_SUPPORT_ORDO_STACK_H_
 

@@ -11,6 +11,8 @@
 #include <regex>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/ids.h"
 #include "store/pg/migrator.h"
 
@@ -55,6 +57,25 @@ TestDatabase::~TestDatabase() {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dropping %s failed: %s\n", name_.c_str(), e.what());
   }
+}
+
+std::string TestDatabase::ServiceUrl(const std::vector<std::string>& service_roles) const {
+  std::vector<std::string> parts;
+  for (const std::string& role : service_roles) {
+    parts.push_back(std::string(absl::StripPrefix(role, "ordo_")));
+  }
+  const std::string login = absl::StrCat("ordo_", absl::StrJoin(parts, "_"), "_login");
+  // Roles belong to the cluster, which test binaries running side by side share: the one
+  // that loses the race to make the login (or a membership) finds it made.
+  std::string sql = absl::StrCat("CREATE ROLE ", login, " LOGIN;");
+  for (const std::string& role : service_roles) {
+    absl::StrAppend(&sql, " GRANT ", role, " TO ", login, ";");
+  }
+  pqxx::connection connection(admin_url_);
+  pqxx::nontransaction tx(connection);
+  tx.exec(absl::StrCat("DO $$ BEGIN EXECUTE '", sql,
+                       "'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"));
+  return absl::StrCat(url_, " user=", login);
 }
 
 int TestDatabase::port() const {

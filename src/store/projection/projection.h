@@ -15,6 +15,9 @@ class Projection : public Subscriber {
  public:
   // The read-model tables a rebuild empties.
   virtual std::vector<std::string> tables() const = 0;
+
+  // Empties tables().
+  bool ResetForRebuild(pqxx::work& tx) final;
 };
 
 }  // namespace ordo::store

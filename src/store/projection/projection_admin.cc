@@ -7,7 +7,6 @@
 #include <pqxx/transaction>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "store/log/change_notifier.h"
@@ -21,7 +20,7 @@ SELECT c.name, c.tx_id, c.global_position, c.state, coalesce(c.last_error, ''),
        (extract(epoch FROM c.heartbeat_at) * 1000000)::bigint,
        behind.events,
        coalesce(extract(epoch FROM now() - behind.oldest), 0)::float8,
-       parked.letters, parked.streams
+       parked.letters, parked.streams, c.rebuild_requested_at IS NOT NULL
   FROM projection_checkpoints c
  CROSS JOIN LATERAL (
        SELECT count(*) AS events, min(e.recorded_at) AS oldest FROM events e
@@ -59,6 +58,7 @@ absl::StatusOr<ProjectionsOverview> ProjectionAdmin::Overview(absl::Time deadlin
       p.seconds_behind = row[7].as<double>();
       p.parked = row[8].as<int64_t>();
       p.parked_streams = row[9].as<int64_t>();
+      p.rebuild_requested = row[10].as<bool>();
     }
     overview.oldest_open_transaction_seconds = tx.exec1(kOldestTransactionSql)[0].as<double>();
     return overview;
@@ -99,17 +99,15 @@ absl::StatusOr<DeadLetter> ProjectionAdmin::Discard(int64_t id, const std::strin
   });
 }
 
-absl::Status ProjectionAdmin::ResetForRebuild(const std::string& name,
-                                              const std::vector<std::string>& tables,
-                                              absl::Time deadline) {
+absl::Status ProjectionAdmin::RequestRebuild(const std::string& name, absl::Time deadline) {
   ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
   return GuardPq("rebuild", [&]() -> absl::Status {
     pqxx::work tx(*connection);
-    // The table names come from the projection's code, never from a request.
-    if (!tables.empty()) tx.exec(absl::StrCat("TRUNCATE ", absl::StrJoin(tables, ", ")));
-    checkpoint_store::ResetForRebuild(tx, name);
-    dead_letter_store::DiscardAllOpen(tx, name, "superseded by rebuild");
-    tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));
+    if (!checkpoint_store::RequestRebuild(tx, name)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "name: ", name, " has never run; it builds from the first event when it first starts"));
+    }
+    tx.exec(absl::StrCat("NOTIFY ", kEventsChannel));  // wakes the runner
     tx.commit();
     return absl::OkStatus();
   });

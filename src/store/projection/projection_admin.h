@@ -1,5 +1,5 @@
 // Operating projections from outside their runners: status and lag, dead letters (list,
-// replay, discard), rebuild resets, checkpoints for consistency tokens, and the
+// replay, discard), rebuild requests, checkpoints for consistency tokens, and the
 // re-baseline after a dump/restore. Thread-safe; the pool must outlive it.
 #ifndef ORDO_STORE_PROJECTION_PROJECTION_ADMIN_H_
 #define ORDO_STORE_PROJECTION_PROJECTION_ADMIN_H_
@@ -25,8 +25,9 @@ struct ProjectionStatus {
   int64_t events_behind = 0;
   double seconds_behind = 0;  // age of the oldest event not yet applied
   std::optional<absl::Time> last_heartbeat;
-  int64_t parked = 0;          // open dead letters
-  int64_t parked_streams = 0;  // streams with an open dead letter
+  int64_t parked = 0;              // open dead letters
+  int64_t parked_streams = 0;      // streams with an open dead letter
+  bool rebuild_requested = false;  // and not yet carried out by the runner
 };
 
 struct ProjectionsOverview {
@@ -54,10 +55,11 @@ class ProjectionAdmin {
   // Gives up on one parked event, recording why. INVALID_ARGUMENT without a reason.
   absl::StatusOr<DeadLetter> Discard(int64_t id, const std::string& reason, absl::Time deadline);
 
-  // Empties `tables` and resets the checkpoint in one transaction; the runner then catches
-  // up from the start in state 'rebuilding'. Open dead letters are closed as superseded.
-  absl::Status ResetForRebuild(const std::string& name, const std::vector<std::string>& tables,
-                               absl::Time deadline);
+  // Asks the projection's runner for a rebuild: when it next looks (at once when it is
+  // running) it empties the projection's tables and resets its checkpoint in one
+  // transaction, closes the open dead letters as superseded, and catches up from the start
+  // in state 'rebuilding'. FAILED_PRECONDITION when the projection has never run.
+  absl::Status RequestRebuild(const std::string& name, absl::Time deadline);
 
   // The projection's checkpoint; NOT_FOUND before its runner first started.
   absl::StatusOr<LogPosition> Checkpoint(const std::string& name, absl::Time deadline);

@@ -22,7 +22,8 @@ ON CONFLICT (name) DO NOTHING)sql";
 
 constexpr char kRead[] = "ordo_read_checkpoint";
 constexpr char kReadSql[] =
-    "SELECT tx_id, global_position, state FROM projection_checkpoints WHERE name = $1";
+    "SELECT tx_id, global_position, state, rebuild_requested_at IS NOT NULL"
+    "  FROM projection_checkpoints WHERE name = $1";
 
 constexpr char kAdvance[] = "ordo_advance_checkpoint";
 constexpr char kAdvanceSql[] =
@@ -46,7 +47,13 @@ constexpr char kResetSql[] =
     "INSERT INTO projection_checkpoints AS c (name, state) VALUES ($1, 'rebuilding')"
     " ON CONFLICT (name) DO UPDATE"
     "   SET tx_id = '0', global_position = 0, state = 'rebuilding', last_error = NULL,"
-    "       updated_at = now()";
+    "       rebuild_requested_at = NULL, updated_at = now()";
+
+constexpr char kRequestRebuildSql[] =
+    "UPDATE projection_checkpoints SET rebuild_requested_at = now() WHERE name = $1";
+
+constexpr char kDropRebuildRequestSql[] =
+    "UPDATE projection_checkpoints SET rebuild_requested_at = NULL WHERE name = $1";
 
 }  // namespace
 
@@ -88,7 +95,8 @@ absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& n
   }
   std::optional<CheckpointState> state = CheckpointStateFromSql(rows[0][2].as<std::string>());
   if (!state) return absl::DataLossError(absl::StrCat("subscriber ", name, ": unknown state"));
-  return Checkpoint{LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()}, *state};
+  return Checkpoint{LogPosition{rows[0][0].as<uint64_t>(), rows[0][1].as<int64_t>()}, *state,
+                    rows[0][3].as<bool>()};
 }
 
 absl::Status Advance(pqxx::transaction_base& tx, const std::string& name, const LogPosition& from,
@@ -118,6 +126,14 @@ void Fail(pqxx::transaction_base& tx, const std::string& name, const std::string
 
 void ResetForRebuild(pqxx::transaction_base& tx, const std::string& name) {
   tx.exec_params(kResetSql, name);
+}
+
+bool RequestRebuild(pqxx::transaction_base& tx, const std::string& name) {
+  return tx.exec_params(kRequestRebuildSql, name).affected_rows() == 1;
+}
+
+void DropRebuildRequest(pqxx::transaction_base& tx, const std::string& name) {
+  tx.exec_params(kDropRebuildRequestSql, name);
 }
 
 }  // namespace checkpoint_store

@@ -28,6 +28,8 @@ std::optional<CheckpointState> CheckpointStateFromSql(const std::string& text);
 struct Checkpoint {
   LogPosition position;
   CheckpointState state = CheckpointState::kRunning;
+  // An operator asked for a rebuild that the subscriber's runner has not carried out yet.
+  bool rebuild_requested = false;
 };
 
 namespace checkpoint_store {
@@ -54,8 +56,15 @@ void FinishRebuild(pqxx::transaction_base& tx, const std::string& name);
 // -> failed, with the reason.
 void Fail(pqxx::transaction_base& tx, const std::string& name, const std::string& error);
 
-// Back to (0, 0), rebuilding.
+// Back to (0, 0), rebuilding; the rebuild request, if any, is carried out.
 void ResetForRebuild(pqxx::transaction_base& tx, const std::string& name);
+
+// Records that an operator wants the subscriber rebuilt; its runner does it (DESIGN §14:
+// the caller needs no right to the subscriber's tables). False when there is no checkpoint.
+bool RequestRebuild(pqxx::transaction_base& tx, const std::string& name);
+
+// Drops a request the subscriber cannot carry out.
+void DropRebuildRequest(pqxx::transaction_base& tx, const std::string& name);
 
 }  // namespace checkpoint_store
 }  // namespace ordo::store

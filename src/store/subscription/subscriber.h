@@ -59,6 +59,11 @@ class Subscriber {
 
   // Called on the runner's thread once the transaction of a successful Handle committed.
   virtual void AfterCommit() {}
+
+  // For a rebuild an operator asked for: empties, within `tx`, all that Handle built, and
+  // returns true; the runner then starts again from the first event. False (the default)
+  // for a subscriber whose effects cannot be undone (payments taken, messages sent).
+  virtual bool ResetForRebuild(pqxx::work& /*tx*/) { return false; }
 };
 
 }  // namespace ordo::store

@@ -157,6 +157,10 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
   absl::StatusOr<bool> stepped = GuardPq("batch", [&]() -> absl::StatusOr<bool> {
     pqxx::work tx(connection);
     ORDO_ASSIGN_OR_RETURN(checkpoint, checkpoint_store::Read(tx, name));
+    if (checkpoint.rebuild_requested) {
+      CarryOutRebuildRequest(tx);
+      return true;
+    }
     if (checkpoint.position < last_seen_) {
       // Reset by a rebuild: what was parked or failing before no longer holds.
       next_replay_check_ = absl::InfinitePast();
@@ -292,6 +296,25 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
     Log(absl::StrCat("parked ", message, " after ", decision.attempts, " attempts"));
     return absl::OkStatus();
   });
+}
+
+void SubscriptionRunner::CarryOutRebuildRequest(pqxx::work& tx) {
+  const std::string& name = subscriber_.name();
+  if (!subscriber_.ResetForRebuild(tx)) {
+    checkpoint_store::DropRebuildRequest(tx, name);
+    tx.commit();
+    Log("a rebuild was requested, but this subscriber cannot be rebuilt: request dropped");
+    return;
+  }
+  checkpoint_store::ResetForRebuild(tx, name);
+  dead_letter_store::DiscardAllOpen(tx, name, "superseded by rebuild");
+  tx.commit();
+  Log("rebuilding from the first event, as requested");
+  // What was parked or failing before no longer holds.
+  parked_streams_.clear();
+  retry_.Reset();
+  last_seen_ = LogPosition{};
+  next_replay_check_ = absl::InfinitePast();
 }
 
 absl::Status SubscriptionRunner::ProcessReplays(pqxx::connection& connection) {

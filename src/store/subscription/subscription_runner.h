@@ -5,10 +5,10 @@
 // LISTEN with a poll as safety net; beats a heartbeat. A batch the subscriber cannot handle
 // for want of something out of reach (UNAVAILABLE: its broker) is retried with backoff and
 // never parked. A failing event is retried and then parked by stream (RetryPolicy,
-// dead_letter_store); replays requested by operators go through the same checkpointed path. While
-// the checkpoint is being rebuilt, an event that cannot be handled stops the subscriber in state
-// failed. Owns one thread and three connections (lease, batches, read-ahead); the subscriber must
-// outlive the runner.
+// dead_letter_store). Replays and rebuilds requested by operators are carried out here,
+// through the same checkpointed path. While the checkpoint is being rebuilt, an event that
+// cannot be handled stops the subscriber in state failed. Owns one thread and three
+// connections (lease, batches, read-ahead); the subscriber must outlive the runner.
 #ifndef ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
 #define ORDO_STORE_SUBSCRIPTION_SUBSCRIPTION_RUNNER_H_
 
@@ -71,6 +71,9 @@ class SubscriptionRunner {
   absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,
                              const std::vector<RecordedEvent>& events, const HandleResult& result);
   absl::Status ProcessReplays(pqxx::connection& connection);
+  // Empties what the subscriber built and resets its checkpoint, or drops the request when
+  // it cannot be rebuilt; commits `tx`.
+  void CarryOutRebuildRequest(pqxx::work& tx);
   void Log(const std::string& message) const;
 
   const std::string connection_string_;
