@@ -5,27 +5,34 @@
 -- them); grants belong to this database. A migration that adds a table grants it below its
 -- CREATE TABLE, to the roles that need it.
 
+-- Made here unless they exist: where the migrating user may not create roles (no
+-- CREATEROLE), an administrator makes them first (CREATE ROLE ordo_command NOLOGIN; ...,
+-- GRANT pg_monitor TO ordo_query, ...) and this migration only grants.
 DO $$
 DECLARE
   service text;
 BEGIN
   FOREACH service IN ARRAY ARRAY['ordo_command', 'ordo_query', 'ordo_projector', 'ordo_saga',
                                  'ordo_relay', 'ordo_notify'] LOOP
-    BEGIN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', service);
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      NULL;  -- made by an earlier migration, of this database or another
-    END;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = service) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', service);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;  -- made meanwhile by a migration of another database
+      END;
+    END IF;
   END LOOP;
   -- The subscribers' samplers report the oldest open transaction of the cluster
-  -- (ordo_db_oldest_transaction_seconds): other sessions' transactions are visible only to
+  -- (ordo_oldest_transaction_age_seconds): other sessions' transactions are visible only to
   -- members of pg_monitor.
   FOREACH service IN ARRAY ARRAY['ordo_query', 'ordo_projector', 'ordo_saga', 'ordo_relay'] LOOP
-    BEGIN
-      EXECUTE format('GRANT pg_monitor TO %I', service);
-    EXCEPTION WHEN unique_violation THEN
-      NULL;
-    END;
+    IF NOT pg_has_role(service, 'pg_monitor', 'MEMBER') THEN
+      BEGIN
+        EXECUTE format('GRANT pg_monitor TO %I', service);
+      EXCEPTION WHEN unique_violation THEN
+        NULL;
+      END;
+    END IF;
   END LOOP;
 END
 $$;

@@ -2,8 +2,8 @@
 // own (no read model): every event delivered once and in stream order while transactions
 // commit out of order, the filter applied in the tail with the checkpoint moving past what
 // it filters out, a failing event parked by stream and replayed after the fix, one active
-// runner with a standby that takes over, the compare-and-set checkpoint, and the state
-// CHECKs.
+// runner with a standby that takes over, the compare-and-set checkpoint, a rebuild request
+// it cannot carry out, and the state CHECKs.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -318,6 +318,41 @@ TEST_F(SubscriptionRunnerTest, TheCheckpointMovesOnlyFromWhereItWas) {
   EXPECT_EQ(read->position, (LogPosition{5, 7}));
   EXPECT_EQ(read->state, CheckpointState::kRunning);
   EXPECT_EQ(checkpoint_store::Read(tx, "never").status().code(), absl::StatusCode::kNotFound);
+}
+
+// A rebuild request (DESIGN §14) reaches every runner, but only a subscriber that can undo
+// its effects carries it out: this one (a process manager, say) keeps its checkpoint and is
+// handed nothing twice; the request is dropped.
+TEST_F(SubscriptionRunnerTest, ARebuildRequestToASubscriberThatCannotBeRebuiltIsDropped) {
+  RecordingSubscriber subscriber("kept");
+  SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
+  runner.Start();
+  Append("k-1", "Happened", 3);
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("kept"); }, absl::Seconds(20)));
+  const std::string position =
+      Query("SELECT global_position FROM projection_checkpoints WHERE name = 'kept'");
+  {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    ASSERT_TRUE(checkpoint_store::RequestRebuild(tx, "kept"));
+    EXPECT_FALSE(checkpoint_store::RequestRebuild(tx, "never-ran"));
+    tx.commit();
+  }
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        return Query(
+                   "SELECT rebuild_requested_at IS NULL FROM projection_checkpoints"
+                   " WHERE name = 'kept'") == "t";
+      },
+      absl::Seconds(20)));
+  Append("k-1", "Happened", 1);
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("kept"); }, absl::Seconds(20)));
+  runner.Stop();
+  EXPECT_EQ(Query("SELECT state FROM projection_checkpoints WHERE name = 'kept'"), "running");
+  EXPECT_GT(std::stoll(Query("SELECT global_position FROM projection_checkpoints"
+                             " WHERE name = 'kept'")),
+            std::stoll(position));
+  EXPECT_EQ(Query("SELECT count(*) FROM seen"), "4");
 }
 
 TEST_F(SubscriptionRunnerTest, StatesOutsideTheEnumsAreRefusedByTheDatabase) {
