@@ -78,6 +78,9 @@ constexpr int kSyncServiceThreads = 16;
 // The largest request any Ordo method takes is a few KB (field limits); 1 MiB leaves room.
 constexpr int kMaxRequestBytes = 1 << 20;
 constexpr int kMaxStreamsPerConnection = 256;
+// A connection that has not finished its TLS and HTTP/2 handshake by then is closed, so
+// silent connections cannot hold the server's file descriptors (gRPC's default is 120 s).
+constexpr int kHandshakeTimeoutMs = 10 * 1000;
 
 }  // namespace
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
@@ -105,8 +108,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddListeningPort(options.listen, *credentials, &port);
   // Limits (DESIGN §14): a request larger than any Ordo takes is refused with
   // RESOURCE_EXHAUSTED before it is read whole; a connection may run 256 calls at once;
-  // idle connections are pinged, and a client that pings too often is sent away.
+  // one that never completes its handshake is closed; idle connections are pinged, and a
+  // client that pings too often is sent away.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeTimeoutMs);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);

@@ -1,13 +1,17 @@
 // Bad input to the query side and to the command side's parser, as a new user sends it
 // (DESIGN §14), through real processes: ids and filters that are 10 KB long, hold NUL or
 // look like SQL, enum values no version of the API has, malformed tokens, a string field
-// with invalid UTF-8, a request over the size limit, and admin calls with what they need
-// missing. Each call ends
+// with invalid UTF-8, a request over the size limit, a flood of connections that never
+// finish their handshake, and admin calls with what they need missing. Each call ends
 // INVALID_ARGUMENT (or NOT_FOUND for a well-formed name that does not exist) with a message
 // that names the field and stays short, and none of them writes anything.
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
 #include <memory>
@@ -22,6 +26,7 @@
 #include "ordo/v1/query_service.pb.h"
 #include "support/ordo_stack.h"
 #include "support/service_process.h"
+#include "support/wait.h"
 
 namespace ordo {
 namespace {
@@ -53,6 +58,32 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::s
   stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request, &response,
                  [&done](grpc::Status status) { done.set_value(status); });
   return done.get_future().get();
+}
+
+// A plain TCP connection to the loopback port; -1 when it fails.
+int ConnectTcp(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True once the peer has closed the connection (or reset it); reads and drops what it sent
+// before (a gRPC server sends its HTTP/2 SETTINGS at once).
+bool ClosedByPeer(int fd) {
+  char bytes[256];
+  for (;;) {
+    const ssize_t got = recv(fd, bytes, sizeof(bytes), MSG_DONTWAIT);
+    if (got > 0) continue;
+    return got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
 }
 
 template <typename Message, typename Fill>
@@ -217,6 +248,38 @@ TEST_F(BadInputE2eTest, AnOversizedRequestIsResourceExhaustedAndTheServerGoesOn)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Written(), before);
+}
+
+// 1,000 connections that never finish their handshake (half stop inside the HTTP/2
+// preface): callers are served meanwhile, and the server closes every one of them at its
+// handshake timeout (10 s) instead of holding their file descriptors.
+TEST_F(BadInputE2eTest, AFloodOfSilentConnectionsIsShedWhileCallersAreServed) {
+  ASSERT_TRUE(stack_->started());
+  constexpr int kConnections = 1000;
+  std::vector<int> silent;
+  for (int i = 0; i < kConnections; ++i) {
+    const int fd = ConnectTcp(stack_->query().port());
+    ASSERT_GE(fd, 0) << "connection " << i;
+    silent.push_back(fd);
+    if (i % 2 == 0) {
+      ASSERT_EQ(send(fd, "PRI * HTTP/2.0\r\n", 16, MSG_NOSIGNAL), 16);
+    }
+  }
+  EXPECT_TRUE(CallRaw(stack_->query().channel(), "/ordo.v1.OrderQueryService/ListOrders", "").ok());
+  auto fresh = grpc::CreateChannel(absl::StrCat("127.0.0.1:", stack_->query().port()),
+                                   grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(CallRaw(fresh, "/ordo.v1.OrderQueryService/ListOrders", "").ok());
+
+  EXPECT_TRUE(testing::WaitUntil(
+      [&] {
+        for (int fd : silent) {
+          if (!ClosedByPeer(fd)) return false;
+        }
+        return true;
+      },
+      absl::Seconds(30)));
+  for (int fd : silent) close(fd);
+  EXPECT_TRUE(CallRaw(fresh, "/ordo.v1.OrderQueryService/ListOrders", "").ok());
 }
 
 TEST_F(BadInputE2eTest, ACommandThatDoesNotParseIsInvalidArgumentAndWritesNothing) {
