@@ -77,6 +77,7 @@ int Status(ordo::store::ProjectionAdmin& admin) {
         static_cast<long long>(p.events_behind), p.seconds_behind, static_cast<long long>(p.parked),
         p.last_heartbeat ? absl::FormatTime(*p.last_heartbeat).c_str() : "never");
     if (!p.last_error.empty()) std::printf("  last error: %s\n", p.last_error.c_str());
+    if (p.rebuild_requested) std::printf("  rebuild requested, not yet taken up\n");
   }
   std::printf("oldest open transaction: %.1f s\n", overview->oldest_open_transaction_seconds);
   return 0;
