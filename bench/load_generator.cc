@@ -160,7 +160,9 @@ int main(int argc, char** argv) {
       auto* c = new TypedCall<CommandResult>;
       ordo::v1::AddItemRequest request;
       request.set_order_id(order);
-      request.set_sku(absl::StrCat("sku-", rng() % 5));
+      // Not bench/seed_orders.sql's SKUs (sku-2..sku-5, at other prices): an AddItem of a
+      // seeded order's line at another price would be refused.
+      request.set_sku(absl::StrCat("load-sku-", rng() % 5));
       request.set_quantity(1);
       request.set_unit_price_cents(1000);
       c->reader = clients.commands->PrepareAsyncAddItem(&c->context, request, &queue);

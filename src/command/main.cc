@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, notify, "after_commit",
 ABSL_FLAG(int, group_commit, 64,
           "at most this many concurrent commands on different orders share one append "
           "statement and commit (group commit); 1 turns it off");
+ABSL_FLAG(int, aggregate_cache_size, 10000,
+          "aggregates of each stream type kept in their last committed state (a command on "
+          "one of them reads nothing first); 0: none");
 ABSL_FLAG(absl::Duration, request_retention, absl::Hours(24 * 7),
           "how long idempotency records are kept: a request_id repeated later is a new "
           "request; 0 keeps them for ever");
@@ -51,6 +54,8 @@ int main(int argc, char** argv) {
   if (database_url.empty())
     return service.Fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (pool_size < 1 || pool_size > 1000) return service.Fail("--pool_size must be 1 to 1000");
+  const int cache_size = absl::GetFlag(FLAGS_aggregate_cache_size);
+  if (cache_size < 0) return service.Fail("--aggregate_cache_size must not be negative");
 
   const std::string notify = absl::GetFlag(FLAGS_notify);
   ordo::store::NotifyMode notify_mode;
@@ -83,8 +88,10 @@ int main(int argc, char** argv) {
     expiry.emplace(pool.connection_string(), ordo::store::RequestExpiryOptions{retention});
     expiry->Start();
   }
-  ordo::command::OrderCommandHandler orders(store);
-  ordo::command::InventoryCommandHandler inventory(store);
+  ordo::command::CommandHandlerOptions handler_options;
+  handler_options.cache_capacity = static_cast<size_t>(cache_size);
+  ordo::command::OrderCommandHandler orders(store, handler_options);
+  ordo::command::InventoryCommandHandler inventory(store, handler_options);
   // Declared before the server: the server, destroyed first, waits for every call first.
   ordo::WorkerPool workers(pool_size);
   ordo::command::OrderCommandService order_service(orders, workers);

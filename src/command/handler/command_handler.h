@@ -39,6 +39,7 @@
 #include "command/handler/command_context.h"
 #include "command/handler/command_pipeline.h"
 #include "common/ids.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "store/log/event_store.h"
 
@@ -63,7 +64,12 @@ class CommandHandler {
   using Outcome = CommandOutcome<Summary>;
 
   explicit CommandHandler(store::EventStore& store, CommandHandlerOptions options = {})
-      : store_(store), options_(options), cache_(options.cache_capacity) {}
+      : store_(store),
+        options_(options),
+        cache_(options.cache_capacity),
+        cache_hits_(CacheCounter("hit")),
+        cache_misses_(CacheCounter("miss")),
+        cache_new_streams_(CacheCounter("new_stream")) {}
   CommandHandler(const CommandHandler&) = delete;
   CommandHandler& operator=(const CommandHandler&) = delete;
 
@@ -113,27 +119,51 @@ class CommandHandler {
 
   static constexpr bool kHasSnapshots = Traits::kSnapshotEvery > 0;
 
+  static prometheus::Counter& CacheCounter(const char* result) {
+    return AddCounter("ordo_aggregate_cache_lookups_total",
+                      "Commands by where their aggregate came from: hit (the cache), miss (read "
+                      "from the store), new_stream (a command that creates its stream).",
+                      {{"stream_type", Traits::Codec().stream_type()}, {"result", result}});
+  }
+
   // The stream from its newest snapshot (when the traits have them) and the events after
   // it; `up_to_version` stops there (a recorded request's version).
   absl::StatusOr<Entry> Load(const std::string& stream_id, absl::Time deadline,
                              std::optional<int32_t> up_to_version = std::nullopt) {
     auto entry = std::make_shared<Loaded<State>>();
+    std::vector<store::RecordedEvent> history;
+    bool have_history = false;
     if (kHasSnapshots && options_.snapshots) {
-      ORDO_ASSIGN_OR_RETURN(
-          std::optional<store::Snapshot> snapshot,
-          store_.ReadSnapshot(stream_id, Traits::kSnapshotSchemaVersion, deadline));
-      if (snapshot && (!up_to_version || snapshot->version <= *up_to_version)) {
+      std::optional<store::Snapshot> snapshot;
+      if (up_to_version) {
+        ORDO_ASSIGN_OR_RETURN(
+            snapshot, store_.ReadSnapshot(stream_id, Traits::kSnapshotSchemaVersion, deadline));
+        if (snapshot && snapshot->version > *up_to_version) snapshot.reset();
+      } else {
+        // The usual case, a cache miss: snapshot and the events after it in one statement.
+        ORDO_ASSIGN_OR_RETURN(
+            store::SnapshotAndEvents read,
+            store_.ReadSnapshotAndStream(stream_id, Traits::kSnapshotSchemaVersion, deadline));
+        snapshot = std::move(read.snapshot);
+        history = std::move(read.events);
+        have_history = true;
+      }
+      if (snapshot) {
         // A snapshot that does not load is ignored: the events are the truth.
         absl::StatusOr<State> state = Traits::FromSnapshotJson(snapshot->state_json);
         if (state.ok() && state->version == snapshot->version) {
           entry->state = *std::move(state);
           entry->position = snapshot->position;
           entry->snapshot_version = snapshot->version;
+        } else {
+          have_history = false;  // what followed the snapshot is not enough: read it all
         }
       }
     }
-    ORDO_ASSIGN_OR_RETURN(std::vector<store::RecordedEvent> history,
-                          store_.ReadStream(stream_id, entry->state.version + 1, deadline));
+    if (!have_history) {
+      ORDO_ASSIGN_OR_RETURN(history,
+                            store_.ReadStream(stream_id, entry->state.version + 1, deadline));
+    }
     for (const store::RecordedEvent& recorded : history) {
       if (up_to_version && recorded.version > *up_to_version) break;
       ORDO_ASSIGN_OR_RETURN(Event event, Traits::Codec().Decode(recorded));
@@ -188,9 +218,12 @@ class CommandHandler {
     // stale guess costs a conflict and a fresh attempt, never a wrong write (the append
     // names the version).
     Entry entry = fresh ? nullptr : cache_.Get(stream_id);
+    prometheus::Counter* source = entry ? &cache_hits_ : &cache_misses_;
     if (!entry && !fresh && Traits::CreatesStream(command)) {
       entry = std::make_shared<Loaded<State>>();
+      source = &cache_new_streams_;
     }
+    if (!fresh) source->Increment();
     bool from_store = entry == nullptr;
     if (!entry) {
       ORDO_ASSIGN_OR_RETURN(entry, Load(stream_id, context.deadline));
@@ -262,6 +295,9 @@ class CommandHandler {
   store::EventStore& store_;
   const CommandHandlerOptions options_;
   AggregateCache<State> cache_;
+  prometheus::Counter& cache_hits_;
+  prometheus::Counter& cache_misses_;
+  prometheus::Counter& cache_new_streams_;
   StreamTurns turns_;
 };
 
