@@ -90,41 +90,6 @@ TEST_F(EventStoreTest, ReadingAnUnknownStreamGivesNoEvents) {
   EXPECT_TRUE(events->empty());
 }
 
-TEST_F(EventStoreTest, OneStatementReadsTheSnapshotAndTheEventsAfterIt) {
-  ASSERT_TRUE(store_.Append(Request("ss-1", 0, 5), Deadline()).ok());
-  absl::StatusOr<SnapshotAndEvents> bare = store_.ReadSnapshotAndStream("ss-1", 1, Deadline());
-  ASSERT_TRUE(bare.ok()) << bare.status();
-  EXPECT_FALSE(bare->snapshot.has_value());
-  ASSERT_EQ(bare->events.size(), 5u);
-
-  const LogPosition at_3 = bare->events[2].position;
-  ASSERT_TRUE(
-      store_.WriteSnapshot({"ss-1", "test", 3, at_3, 1, R"({"state": 3})"}, Deadline()).ok());
-  absl::StatusOr<SnapshotAndEvents> read = store_.ReadSnapshotAndStream("ss-1", 1, Deadline());
-  ASSERT_TRUE(read.ok()) << read.status();
-  ASSERT_TRUE(read->snapshot.has_value());
-  EXPECT_EQ(read->snapshot->stream_id, "ss-1");
-  EXPECT_EQ(read->snapshot->stream_type, "test");
-  EXPECT_EQ(read->snapshot->version, 3);
-  EXPECT_EQ(read->snapshot->position, at_3);
-  EXPECT_EQ(read->snapshot->schema_version, 1);
-  EXPECT_EQ(read->snapshot->state_json, R"({"state": 3})");
-  ASSERT_EQ(read->events.size(), 2u);
-  EXPECT_EQ(read->events[0].version, 4);
-  EXPECT_EQ(read->events[1].version, 5);
-  EXPECT_EQ(read->events[1].payload_json, "{\"n\": 5}");
-
-  // Another schema version's snapshot is not this one: every event.
-  absl::StatusOr<SnapshotAndEvents> other = store_.ReadSnapshotAndStream("ss-1", 2, Deadline());
-  ASSERT_TRUE(other.ok());
-  EXPECT_FALSE(other->snapshot.has_value());
-  EXPECT_EQ(other->events.size(), 5u);
-  absl::StatusOr<SnapshotAndEvents> none = store_.ReadSnapshotAndStream("nope", 1, Deadline());
-  ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none->snapshot.has_value());
-  EXPECT_TRUE(none->events.empty());
-}
-
 TEST_F(EventStoreTest, StaleExpectedVersionIsAbortedAndWritesNothing) {
   ASSERT_TRUE(store_.Append(Request("cf-1", 0, 1), Deadline()).ok());
   ASSERT_TRUE(store_.Append(Request("cf-1", 1, 1), Deadline()).ok());

@@ -131,39 +131,22 @@ class CommandHandler {
   absl::StatusOr<Entry> Load(const std::string& stream_id, absl::Time deadline,
                              std::optional<int32_t> up_to_version = std::nullopt) {
     auto entry = std::make_shared<Loaded<State>>();
-    std::vector<store::RecordedEvent> history;
-    bool have_history = false;
     if (kHasSnapshots && options_.snapshots) {
-      std::optional<store::Snapshot> snapshot;
-      if (up_to_version) {
-        ORDO_ASSIGN_OR_RETURN(
-            snapshot, store_.ReadSnapshot(stream_id, Traits::kSnapshotSchemaVersion, deadline));
-        if (snapshot && snapshot->version > *up_to_version) snapshot.reset();
-      } else {
-        // The usual case, a cache miss: snapshot and the events after it in one statement.
-        ORDO_ASSIGN_OR_RETURN(
-            store::SnapshotAndEvents read,
-            store_.ReadSnapshotAndStream(stream_id, Traits::kSnapshotSchemaVersion, deadline));
-        snapshot = std::move(read.snapshot);
-        history = std::move(read.events);
-        have_history = true;
-      }
-      if (snapshot) {
+      ORDO_ASSIGN_OR_RETURN(
+          std::optional<store::Snapshot> snapshot,
+          store_.ReadSnapshot(stream_id, Traits::kSnapshotSchemaVersion, deadline));
+      if (snapshot && (!up_to_version || snapshot->version <= *up_to_version)) {
         // A snapshot that does not load is ignored: the events are the truth.
         absl::StatusOr<State> state = Traits::FromSnapshotJson(snapshot->state_json);
         if (state.ok() && state->version == snapshot->version) {
           entry->state = *std::move(state);
           entry->position = snapshot->position;
           entry->snapshot_version = snapshot->version;
-        } else {
-          have_history = false;  // what followed the snapshot is not enough: read it all
         }
       }
     }
-    if (!have_history) {
-      ORDO_ASSIGN_OR_RETURN(history,
-                            store_.ReadStream(stream_id, entry->state.version + 1, deadline));
-    }
+    ORDO_ASSIGN_OR_RETURN(std::vector<store::RecordedEvent> history,
+                          store_.ReadStream(stream_id, entry->state.version + 1, deadline));
     for (const store::RecordedEvent& recorded : history) {
       if (up_to_version && recorded.version > *up_to_version) break;
       ORDO_ASSIGN_OR_RETURN(Event event, Traits::Codec().Decode(recorded));

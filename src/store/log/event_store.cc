@@ -105,22 +105,6 @@ constexpr char kReadStreamSql[] = "SELECT " ORDO_EVENT_COLUMNS
                                   " FROM events WHERE stream_id = $1::text AND version >= $2::int"
                                   " ORDER BY version";
 
-// The snapshot comes as a row of its own (the last column true), in the event columns
-// that fit it; the events after it follow.
-constexpr char kReadSnapshotAndStream[] = "ordo_read_snapshot_and_stream";
-constexpr char kReadSnapshotAndStreamSql[] = R"sql(
-WITH snapshot AS (
-  SELECT stream_type, version, tx_id, global_position, state::text AS state
-    FROM snapshots WHERE stream_id = $1::text AND schema_version = $2::int)
-SELECT global_position, tx_id, $1::text, stream_type, version, NULL::text, NULL::text, $2::int,
-       state, NULL::text, NULL::bigint, true
-  FROM snapshot
-UNION ALL
-(SELECT )sql" ORDO_EVENT_COLUMNS R"sql(, false FROM events
-  WHERE stream_id = $1::text AND version > coalesce((SELECT version FROM snapshot), 0)
-  ORDER BY version)
-)sql";
-
 constexpr char kReadSnapshot[] = "ordo_read_snapshot";
 constexpr char kReadSnapshotSql[] = R"sql(
 SELECT stream_type, version, tx_id, global_position, state::text
@@ -349,40 +333,6 @@ absl::StatusOr<std::optional<Snapshot>> EventStore::ReadSnapshot(const std::stri
     snapshot.schema_version = schema_version;
     snapshot.state_json = row[4].as<std::string>();
     return std::optional<Snapshot>(std::move(snapshot));
-  });
-}
-
-absl::StatusOr<SnapshotAndEvents> EventStore::ReadSnapshotAndStream(const std::string& stream_id,
-                                                                    int32_t schema_version,
-                                                                    absl::Time deadline) {
-  ORDO_ASSIGN_OR_RETURN(ConnectionPool::Lease connection, pool_.Acquire(deadline));
-  return GuardPq("read stream", [&]() -> absl::StatusOr<SnapshotAndEvents> {
-    connection->prepare(kReadSnapshotAndStream, kReadSnapshotAndStreamSql);
-    pqxx::nontransaction tx(*connection);
-    pqxx::result rows = tx.exec_prepared(kReadSnapshotAndStream, stream_id, schema_version);
-    SnapshotAndEvents read;
-    read.events.reserve(rows.size());
-    for (const pqxx::row& row : rows) {
-      if (!row[kEventColumnCount].as<bool>()) {
-        read.events.push_back(EventFromRow(row));
-        continue;
-      }
-      Snapshot& snapshot = read.snapshot.emplace();
-      snapshot.stream_id = stream_id;
-      snapshot.stream_type = row[3].as<std::string>();
-      snapshot.version = row[4].as<int32_t>();
-      snapshot.position = LogPosition{row[1].as<uint64_t>(), row[0].as<int64_t>()};
-      snapshot.schema_version = schema_version;
-      snapshot.state_json = row[8].as<std::string>();
-    }
-    // UNION ALL keeps its branches' order in practice, not by promise.
-    const auto by_version = [](const RecordedEvent& a, const RecordedEvent& b) {
-      return a.version < b.version;
-    };
-    if (!std::is_sorted(read.events.begin(), read.events.end(), by_version)) {
-      std::sort(read.events.begin(), read.events.end(), by_version);
-    }
-    return read;
   });
 }
 

@@ -48,13 +48,6 @@ struct Snapshot {
   std::string state_json;
 };
 
-// A stream read from its newest snapshot: the snapshot, if any, and the events after it
-// (all of them when there is none), in version order.
-struct SnapshotAndEvents {
-  std::optional<Snapshot> snapshot;
-  std::vector<RecordedEvent> events;
-};
-
 class EventStore {
  public:
   // `pool` must outlive the store.
@@ -79,12 +72,6 @@ class EventStore {
   // The stream's snapshot when it has one of `schema_version`; nullopt otherwise.
   absl::StatusOr<std::optional<Snapshot>> ReadSnapshot(const std::string& stream_id,
                                                        int32_t schema_version, absl::Time deadline);
-
-  // ReadSnapshot and then ReadStream of the events after it, in one statement: what a
-  // command reads after a cache miss.
-  absl::StatusOr<SnapshotAndEvents> ReadSnapshotAndStream(const std::string& stream_id,
-                                                          int32_t schema_version,
-                                                          absl::Time deadline);
 
   // Stores `snapshot` unless the stream has a newer one of the same schema version.
   absl::Status WriteSnapshot(const Snapshot& snapshot, absl::Time deadline);
