@@ -1,9 +1,6 @@
 // The aggregate-independent parts of the command pipeline.
 #include "command/handler/command_pipeline.h"
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -13,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "command/domain/text_rules.h"
 #include "common/trace_context.h"
+#include "events/event_metadata.h"
 
 namespace ordo::command {
 namespace {
@@ -36,20 +34,11 @@ absl::Status ValidateContext(const CommandContext& context) {
 
 std::string MetadataJson(const char* command_name, const CommandContext& context,
                          const std::string& request_id) {
-  google::protobuf::Struct metadata;
-  auto& fields = *metadata.mutable_fields();
-  fields["command"].set_string_value(command_name);
-  fields["request_id"].set_string_value(request_id);
-  fields["correlation_id"].set_string_value(context.correlation_id);
-  fields["causation_id"].set_string_value(context.causation_id.empty() ? request_id
-                                                                       : context.causation_id);
-  fields["peer"].set_string_value(context.peer);
   const TraceContext trace = context.trace.trace_id.empty() ? NewTrace() : context.trace;
-  fields["traceparent"].set_string_value(trace.traceparent());
-  fields["trace_id"].set_string_value(trace.trace_id);
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(metadata, &json);
-  return json;
+  return events::EventMetadataJson(
+      {command_name, request_id, context.correlation_id,
+       context.causation_id.empty() ? request_id : context.causation_id, context.peer,
+       trace.traceparent(), trace.trace_id});
 }
 
 bool MayBeExplainedByRecordedRequest(const absl::Status& status) {
