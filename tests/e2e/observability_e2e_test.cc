@@ -291,6 +291,36 @@ TEST_F(ObservabilityE2eTest, CallCountersMoveByExactlyTheCallsMade) {
             kMissing);
 }
 
+TEST_F(ObservabilityE2eTest, TheAggregateCacheCountsWhereEachCommandsOrderCameFrom) {
+  const auto lookups = [&](const char* result) {
+    return ValueNow(command_metrics_, "ordo_aggregate_cache_lookups_total",
+                    {{"stream_type", "order"}, {"result", result}});
+  };
+  const double hits = lookups("hit"), misses = lookups("miss"), created = lookups("new_stream");
+  const auto add_item = [&](const std::string& order_id) {
+    ordo::v1::AddItemRequest add;
+    add.set_order_id(order_id);
+    add.set_sku("cache-sku");
+    add.set_quantity(1);
+    add.set_unit_price_cents(100);
+    ordo::v1::CommandResult result;
+    grpc::Status status = orders_->AddItem(ClientContext().get(), add, &result);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  // Made by ordo-command: in its cache from then on.
+  add_item(CreateOrder());
+  // Appended by someone else: ordo-command has to read it.
+  database_->Query(
+      "INSERT INTO events (stream_id, stream_type, version, event_id, event_type,"
+      " schema_version, payload, metadata) VALUES ('cache-cold', 'order', 1, gen_random_uuid(),"
+      " 'OrderCreated', 1, '{\"order_id\": \"cache-cold\", \"customer_id\": \"c\","
+      " \"currency\": \"EUR\"}', '{}')");
+  add_item("cache-cold");
+  EXPECT_EQ(lookups("new_stream") - created, 1);
+  EXPECT_EQ(lookups("hit") - hits, 1);
+  EXPECT_EQ(lookups("miss") - misses, 1);
+}
+
 TEST_F(ObservabilityE2eTest, LagClimbsWhileTheProjectorIsStoppedAndFallsAfter) {
   const std::map<std::string, std::string> summary = {{"subscriber", "order_summary"}};
   CreateOrder();
