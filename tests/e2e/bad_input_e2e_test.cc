@@ -98,6 +98,13 @@ class BadInputE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     stack_ =
         new testing::OrdoStack({ORDO_COMMAND_BINARY, ORDO_PROJECTOR_BINARY, ORDO_QUERY_BINARY});
+    // The projector writes each projection's checkpoint row when its runner starts: wait
+    // for all three, so that what the tests compare before and after holds still.
+    ASSERT_TRUE(testing::WaitUntil(
+        [] {
+          return stack_->database().Query("SELECT count(*) FROM projection_checkpoints") == "3";
+        },
+        absl::Seconds(30)));
   }
   static void TearDownTestSuite() { delete stack_; }
 
