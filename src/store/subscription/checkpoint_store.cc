@@ -44,10 +44,10 @@ constexpr char kFailSql[] =
     " WHERE name = $1";
 
 constexpr char kResetSql[] =
-    "INSERT INTO projection_checkpoints AS c (name, state) VALUES ($1, 'rebuilding')"
-    " ON CONFLICT (name) DO UPDATE"
+    "UPDATE projection_checkpoints"
     "   SET tx_id = '0', global_position = 0, state = 'rebuilding', last_error = NULL,"
-    "       rebuild_requested_at = NULL, updated_at = now()";
+    "       rebuild_requested_at = NULL, updated_at = now()"
+    " WHERE name = $1";
 
 constexpr char kRequestRebuildSql[] =
     "UPDATE projection_checkpoints SET rebuild_requested_at = now() WHERE name = $1";

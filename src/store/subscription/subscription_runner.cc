@@ -117,7 +117,6 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   active_gauge_.Set(1);
   Log("active");
   retry_.Reset();
-  last_seen_ = LogPosition{};
   next_replay_check_ = absl::InfinitePast();
 
   for (;;) {
@@ -161,12 +160,6 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
       CarryOutRebuildRequest(tx);
       return true;
     }
-    if (checkpoint.position < last_seen_) {
-      // Reset by a rebuild: what was parked or failing before no longer holds.
-      next_replay_check_ = absl::InfinitePast();
-      retry_.Reset();
-    }
-    last_seen_ = checkpoint.position;
     const bool heartbeat_due = absl::Now() >= next_heartbeat_;
     const int limit = retry_.next_limit();
     if (checkpoint.state != CheckpointState::kFailed) {
@@ -236,7 +229,6 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
       unavailable_error_.clear();
       Log("recovered");
     }
-    last_seen_ = batch.scanned_to;
     next_heartbeat_ = absl::Now() + kHeartbeatEvery;
     retry_.OnCommitted(PositionsOf(batch.events));
     // A short batch drained the tail: anything committed since has sent a notification.
@@ -292,7 +284,6 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
     ORDO_RETURN_IF_ERROR(checkpoint_store::Advance(tx, name, checkpoint.position, poison.position));
     tx.commit();
     parked_streams_.insert(poison.stream_id);
-    last_seen_ = poison.position;
     Log(absl::StrCat("parked ", message, " after ", decision.attempts, " attempts"));
     return absl::OkStatus();
   });
@@ -310,10 +301,10 @@ void SubscriptionRunner::CarryOutRebuildRequest(pqxx::work& tx) {
   dead_letter_store::DiscardAllOpen(tx, name, "superseded by rebuild");
   tx.commit();
   Log("rebuilding from the first event, as requested");
-  // What was parked or failing before no longer holds.
+  // What was parked or failing before no longer holds. Rebuilds are carried out only
+  // here, so no checkpoint moves back behind the runner's back.
   parked_streams_.clear();
   retry_.Reset();
-  last_seen_ = LogPosition{};
   next_replay_check_ = absl::InfinitePast();
 }
 

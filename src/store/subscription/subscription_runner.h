@@ -25,7 +25,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/stop_signal.h"
-#include "store/log/log_position.h"
 #include "store/subscription/checkpoint_store.h"
 #include "store/subscription/leader_lease.h"
 #include "store/subscription/retry_policy.h"
@@ -84,7 +83,6 @@ class SubscriptionRunner {
   // Runner-thread state.
   RetryPolicy retry_;
   std::set<std::string> parked_streams_;
-  LogPosition last_seen_;
   absl::Time next_replay_check_ = absl::InfinitePast();
   absl::Time next_heartbeat_ = absl::InfinitePast();
   // While the subscriber reports UNAVAILABLE: the pause before the next try, the last error.
