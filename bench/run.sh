@@ -30,13 +30,14 @@ load() {
 
 rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
-# cache_lookups PORT RESULT: ordo-command's ordo_aggregate_cache_lookups_total for orders.
+# cache_lookups PORT: ordo-command's ordo_aggregate_cache_lookups_total for orders, as
+# "HITS MISSES", from one scrape.
 cache_lookups() {
   { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3
     exec 3<&-; } 2>/dev/null |
-    sed -n "s/^ordo_aggregate_cache_lookups_total{.*result=\"$2\".*stream_type=\"order\".*} \([0-9.e+]*\)$/\1/p;
-            s/^ordo_aggregate_cache_lookups_total{.*stream_type=\"order\".*result=\"$2\".*} \([0-9.e+]*\)$/\1/p" |
-    awk '{ printf "%.0f", $1 } END { if (NR == 0) printf "0" }'
+    awk '/^ordo_aggregate_cache_lookups_total\{/ && /stream_type="order"/ {
+           if (/result="hit"/) h = $NF; if (/result="miss"/) m = $NF }
+         END { printf "%.0f %.0f", h, m }'
 }
 
 # Row 2 over a working set ten times the aggregate cache (DATABASE, ORDERS: row 4's
@@ -52,17 +53,17 @@ cold_cache_rows() {
   local saved_address=$COMMAND_ADDRESS metrics_port
   COMMAND_ADDRESS=127.0.0.1:$(wait_for_port "$logs/command.log")
   metrics_port=$(sed -n 's/.*(metrics port \([0-9]*\)).*/\1/p' "$logs/command.log" | head -1)
-  local in_flight line hits misses
+  local in_flight line before after
   for in_flight in 8 32; do
     local a=() ap50=() ap99=() failed=() hit_rate=()
     for _ in $(seq 1 $BENCH_RUNS); do
-      hits=$(cache_lookups "$metrics_port" hit); misses=$(cache_lookups "$metrics_port" miss)
+      before=$(cache_lookups "$metrics_port")
       line=$(load add_item $in_flight --existing_prefix=o- --orders="$orders")
+      after=$(cache_lookups "$metrics_port")
       a+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); ap50+=("$(field p50_ms "$line")")
       ap99+=("$(field p99_ms "$line")"); failed+=("$(field errors "$line")")
-      hits=$(( $(cache_lookups "$metrics_port" hit) - hits ))
-      misses=$(( $(cache_lookups "$metrics_port" miss) - misses ))
-      hit_rate+=("$(awk -v h="$hits" -v m="$misses" 'BEGIN { printf "%.2f", (h + m) ? h / (h + m) : 0 }')")
+      hit_rate+=("$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " ")
+        h = y[1] - x[1]; m = y[2] - x[2]; printf "%.2f", (h + m) ? h / (h + m) : 0 }')")
     done
     row "2. Ordo AddItem over $orders existing orders at random (cache 10000)" "$in_flight" \
       "$(median "${a[@]}") cmd/s" "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") ms" \
