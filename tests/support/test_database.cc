@@ -66,15 +66,12 @@ std::string TestDatabase::ServiceUrl(const std::vector<std::string>& service_rol
   }
   const std::string login = absl::StrCat("ordo_", absl::StrJoin(parts, "_"), "_login");
   // Roles belong to the cluster, which test binaries running side by side share: the one
-  // that loses the race to make the login (or a membership) finds it made.
-  std::string sql = absl::StrCat("CREATE ROLE ", login, " LOGIN;");
-  for (const std::string& role : service_roles) {
-    absl::StrAppend(&sql, " GRANT ", role, " TO ", login, ";");
-  }
+  // that loses the race to make the login finds it made.
   pqxx::connection connection(admin_url_);
   pqxx::nontransaction tx(connection);
-  tx.exec(absl::StrCat("DO $$ BEGIN EXECUTE '", sql,
-                       "'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"));
+  tx.exec(absl::StrCat("DO $$ BEGIN CREATE ROLE ", login, " LOGIN IN ROLE ",
+                       absl::StrJoin(service_roles, ", "),
+                       "; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"));
   return absl::StrCat(url_, " user=", login);
 }
 
