@@ -117,6 +117,7 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   active_gauge_.Set(1);
   Log("active");
   retry_.Reset();
+  skipped_.reset();
   next_replay_check_ = absl::InfinitePast();
 
   for (;;) {
@@ -146,8 +147,26 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   }
 }
 
+absl::StatusOr<bool> SubscriptionRunner::Peek(pqxx::connection& connection) {
+  return GuardPq("peek", [&]() -> absl::StatusOr<bool> {
+    pqxx::nontransaction tx(connection);
+    TailBatch batch = ReadTail(tx, skipped_->to, options_.batch_size, filter_);
+    if (!batch.events.empty() || batch.full) {
+      peeked_ = std::move(batch);
+      return true;
+    }
+    if (batch.scanned != 0) skipped_->to = batch.scanned_to;
+    return false;
+  });
+}
+
 absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
                                               TailPrefetch& prefetch) {
+  if (skipped_ && absl::Now() < next_heartbeat_ && retry_.next_limit() == options_.batch_size) {
+    peeked_.reset();
+    ORDO_ASSIGN_OR_RETURN(bool handle, Peek(connection));
+    if (!handle) return false;
+  }
   const std::string& name = subscriber_.name();
   Checkpoint checkpoint;
   const absl::Time started = absl::Now();
@@ -162,10 +181,15 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     }
     const bool heartbeat_due = absl::Now() >= next_heartbeat_;
     const int limit = retry_.next_limit();
+    if (skipped_ && !(skipped_->from == checkpoint.position)) skipped_.reset();
+    const LogPosition read_from = skipped_ ? skipped_->to : checkpoint.position;
     if (checkpoint.state != CheckpointState::kFailed) {
-      std::optional<TailBatch> prefetched = prefetch.Take(checkpoint.position, limit);
-      batch =
-          prefetched ? *std::move(prefetched) : ReadTail(tx, checkpoint.position, limit, filter_);
+      std::optional<TailBatch> prefetched = prefetch.Take(read_from, limit);
+      if (!prefetched && peeked_ && skipped_ && limit == options_.batch_size) {
+        prefetched = std::move(peeked_);  // read from read_from (skipped_->to) just before
+      }
+      peeked_.reset();
+      batch = prefetched ? *std::move(prefetched) : ReadTail(tx, read_from, limit, filter_);
       // A full batch: more are likely waiting (a catch-up), so read the next batch while
       // this one is handled. It is used only if this batch commits as read.
       if (limit == options_.batch_size && batch.full) {
@@ -176,6 +200,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     // while (they need nothing from it). Moving it once per heartbeat instead of on every
     // wake-up spares the database a write for every batch other writers commit.
     if (batch.events.empty() && !batch.full && !heartbeat_due) {
+      if (batch.scanned != 0) skipped_ = Skipped{checkpoint.position, batch.scanned_to};
       tx.commit();
       return false;
     }
@@ -184,7 +209,12 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
         checkpoint_store::FinishRebuild(tx, name);
       }
       if (heartbeat_due) {
-        checkpoint_store::Heartbeat(tx, name);
+        if (skipped_) {  // past the events skipped since the checkpoint last moved
+          ORDO_RETURN_IF_ERROR(
+              checkpoint_store::Advance(tx, name, checkpoint.position, skipped_->to));
+        } else {
+          checkpoint_store::Heartbeat(tx, name);
+        }
         next_heartbeat_ = absl::Now() + kHeartbeatEvery;
       }
       tx.commit();
@@ -305,6 +335,7 @@ void SubscriptionRunner::CarryOutRebuildRequest(pqxx::work& tx) {
   // here, so no checkpoint moves back behind the runner's back.
   parked_streams_.clear();
   retry_.Reset();
+  skipped_.reset();
   next_replay_check_ = absl::InfinitePast();
 }
 

@@ -17,6 +17,7 @@
 #include <prometheus/histogram.h>
 
 #include <atomic>
+#include <optional>
 #include <pqxx/connection>
 #include <set>
 #include <string>
@@ -66,6 +67,10 @@ class SubscriptionRunner {
   // One batch; true when another should follow at once (a full batch, or a failure being
   // narrowed down), false when the tail is drained (wait for a notification or the poll).
   absl::StatusOr<bool> Step(pqxx::connection& connection, TailPrefetch& prefetch);
+  // After batches with nothing for this subscriber and before the next heartbeat: reads on
+  // from there in one statement, outside a transaction. False when again there was nothing
+  // to handle (the wake-up ends there), true when a Step should follow (with the batch).
+  absl::StatusOr<bool> Peek(pqxx::connection& connection);
   // After a failed batch: narrow, back off, or park (or fail a rebuild).
   absl::Status HandleFailure(pqxx::connection& connection, const Checkpoint& checkpoint,
                              const std::vector<RecordedEvent>& events, const HandleResult& result);
@@ -85,6 +90,16 @@ class SubscriptionRunner {
   std::set<std::string> parked_streams_;
   absl::Time next_replay_check_ = absl::InfinitePast();
   absl::Time next_heartbeat_ = absl::InfinitePast();
+  // The events after the stored checkpoint `from`, up to `to`, were read and none was for
+  // this subscriber: while the checkpoint is still at `from` (it moves past them once a
+  // heartbeat), reading resumes at `to` instead of reading them all again on every wake-up.
+  struct Skipped {
+    LogPosition from;
+    LogPosition to;
+  };
+  std::optional<Skipped> skipped_;
+  // A batch read by Peek() from skipped_->to that has events to handle, for the Step after.
+  std::optional<TailBatch> peeked_;
   // While the subscriber reports UNAVAILABLE: the pause before the next try, the last error.
   absl::Duration unavailable_backoff_ = absl::ZeroDuration();
   std::string unavailable_error_;
