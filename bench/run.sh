@@ -68,18 +68,66 @@ cold_cache_rows() {
     row "2. Ordo AddItem over $orders existing orders at random (cache 10000)" "$in_flight" \
       "$(median "${a[@]}") cmd/s" "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") ms" \
       "cache hit rate $(median "${hit_rate[@]}"); failed calls $(median "${failed[@]}"); target ≥ 0.8x" \
-      "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]}")"
+      "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]:-0}")"
   done
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   COMMAND_ADDRESS=$saved_address
 }
 
+# Row 2 again with every subscriber running (URL: row 2's database, its stack up): ordo-saga,
+# ordo-relay and ordo-notify (a private broker between them) beside the projector, so the
+# rows show what the subscribers cost the writers. After the runs, how long the relay took
+# to reach the head of the log says whether it kept up.
+subscribers_rows() {
+  local url=$1 logs=$BENCH_DIR/logs-subscribers port
+  mkdir -p "$logs"
+  port=$(free_base_port)
+  "$BROKER" start "$BENCH_DIR/broker-subscribers" "$port" >"$logs/broker.log" 2>&1 ||
+    die "RabbitMQ did not start"
+  local pids_before=${#STACK_PIDS[@]}
+  start_saga "$url" "$logs" --carrier_delay=0ms
+  start_bus "$url" "amqp://guest:guest@127.0.0.1:$port" "$logs"
+  local in_flight line
+  for in_flight in 8 32; do
+    local a=() b=() ap50=() ap99=() bp50=() bp99=() af=() bf=()
+    for _ in $(seq 1 $BENCH_RUNS); do
+      line=$(load add_item $in_flight --orders=1000)
+      a+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); ap50+=("$(field p50_ms "$line")")
+      ap99+=("$(field p99_ms "$line")"); af+=("$(field errors "$line")")
+      line=$(load create_order $in_flight)
+      b+=("$(field 'calls\/s' "$line" | cut -d. -f1)"); bp50+=("$(field p50_ms "$line")")
+      bp99+=("$(field p99_ms "$line")"); bf+=("$(field errors "$line")")
+    done
+    row "2. Ordo AddItem, saga + relay + notify running" "$in_flight" "$(median "${a[@]}") cmd/s" \
+      "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") ms" \
+      "failed calls $(median "${af[@]}")" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]:-0}")"
+    row "2. Ordo CreateOrder, saga + relay + notify running" "$in_flight" "$(median "${b[@]}") cmd/s" \
+      "$(spread "${b[@]}")" "$(median "${bp50[@]}") / $(median "${bp99[@]}") ms" \
+      "failed calls $(median "${bf[@]}")" "$(ratio "$(median "${b[@]}")" "${limit_new[$in_flight]:-0}")"
+  done
+  local last t0 t1
+  last=$(psql -tA "$url" -c "SELECT max(global_position) FROM events")
+  t0=$(date +%s.%N)
+  PGOPTIONS="-c statement_timeout=300s" psql -q "$url" -v position="$last" -v name=relay \
+    -f "$ROOT/bench/wait_checkpoint.sql" || die "the relay did not reach the head"
+  t1=$(date +%s.%N)
+  row "2. the relay behind those rows" "" \
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s" "" "" \
+    "from the last run's end until its checkpoint was at the head" ""
+  local added=("${STACK_PIDS[@]:$pids_before}")
+  kill -TERM "${added[@]}"; wait "${added[@]}" 2>/dev/null || true
+  STACK_PIDS=("${STACK_PIDS[@]:0:$pids_before}")
+  "$BROKER" stop "$BENCH_DIR/broker-subscribers"
+}
+
 bench_main() {
   local quick=false only_fulfilment=false only_event_bus=false only_metrics=false
+  local only_subscribers=false
   [ "${1:-}" = "--quick" ] && quick=true
   [ "${1:-}" = "--fulfilment" ] && only_fulfilment=true
   [ "${1:-}" = "--event-bus" ] && only_event_bus=true
   [ "${1:-}" = "--metrics" ] && only_metrics=true
+  [ "${1:-}" = "--subscribers" ] && only_subscribers=true
   BENCH_SECONDS=10; local catchup_orders=200000
   if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
@@ -117,6 +165,15 @@ bench_main() {
   if $only_event_bus; then
     # Rows 14 and 15 alone, printed (docs/benchmarks.md is left as it is).
     event_bus_rows "$admin"
+    printf '%s\n' "| row | in flight | result (median) | spread | latency p50 / p99 | notes | ratio |" \
+      "|---|---|---|---|---|---|---|" "${BENCH_ROWS[@]}"
+    return 0
+  fi
+  if $only_subscribers; then
+    # Row 2 with every subscriber running, alone and printed, without its limits.
+    start_stack "$admin/ordo_bench" "$BENCH_DIR/logs"
+    subscribers_rows "$admin/ordo_bench"
+    stop_stack
     printf '%s\n' "| row | in flight | result (median) | spread | latency p50 / p99 | notes | ratio |" \
       "|---|---|---|---|---|---|---|" "${BENCH_ROWS[@]}"
     return 0
@@ -175,10 +232,10 @@ bench_main() {
     [ "$in_flight" = 8 ] && add_at_8=$(median "${a[@]}")
     row "2. Ordo AddItem (existing order)" "$in_flight" "$(median "${a[@]}") cmd/s" \
       "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") / $(median "${ap999[@]}") ms" \
-      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]}")"
+      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]:-0}")"
     row "2. Ordo CreateOrder" "$in_flight" "$(median "${b[@]}") cmd/s" "$(spread "${b[@]}")" \
       "$(median "${bp50[@]}") / $(median "${bp99[@]}") / $(median "${bp999[@]}") ms" "" \
-      "$(ratio "$(median "${b[@]}")" "${limit_new[$in_flight]}")"
+      "$(ratio "$(median "${b[@]}")" "${limit_new[$in_flight]:-0}")"
   done
 
   # Row 3: contention.
@@ -236,6 +293,8 @@ bench_main() {
     "p50 $(median "${v50[@]}") ms / p99 $(median "${v99[@]}") ms" "p99 spread $(spread "${v99[@]}") ms; target p99 ≤ 20 ms" ""
   local peak_rss="command $(rss_mb "$command_pid" VmHWM) MB, projector $(rss_mb "$projector_pid" VmHWM) MB, query $(rss_mb "$query_pid" VmHWM) MB"
 
+  subscribers_rows "$admin/ordo_bench"
+
   # Row 2 again with the projector paused: the command path alone on the 2 cores, which is
   # the work row 1 measures (rows above share the cores with projecting every event).
   kill -STOP "$projector_pid"
@@ -248,7 +307,7 @@ bench_main() {
     done
     row "2. Ordo AddItem, projector paused" "$in_flight" "$(median "${a[@]}") cmd/s" \
       "$(spread "${a[@]}")" "$(median "${ap50[@]}") / $(median "${ap99[@]}") / $(median "${ap999[@]}") ms" \
-      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]}")"
+      "" "$(ratio "$(median "${a[@]}")" "${limit_append[$in_flight]:-0}")"
   done
   kill -CONT "$projector_pid"
   stop_stack
