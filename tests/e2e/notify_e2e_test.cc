@@ -69,6 +69,29 @@ std::string PlaceOrder(ordo::v1::OrderCommandService::Stub& orders, int n) {
   return order_id;
 }
 
+// What a failing wait prints: how far the relay got, and for each event still without its
+// notification whether the notifier ever received it; the broker's queues.
+std::string WhereTheEventsAre(testing::OrdoStack& stack, const testing::TestBroker& broker) {
+  const testing::TestDatabase& db = stack.database();
+  return absl::StrCat(
+      "\nnotifications: ", db.Query("SELECT count(*) FROM customer_notifications"),
+      "; inbox rows: ", db.Query("SELECT count(*) FROM message_inbox"),
+      "; last event: ", db.Query("SELECT max(global_position) FROM events"), "\ncheckpoints: ",
+      db.Query("SELECT string_agg(name || ' ' || global_position || ' ' || state, ', ')"
+               " FROM projection_checkpoints"),
+      "\nwithout a notification (position, type, in the inbox): ",
+      db.Query("SELECT string_agg(e.global_position || ' ' || e.event_type || ' ' ||"
+               " (i.message_id IS NOT NULL), ', ' ORDER BY e.global_position) FROM events e"
+               " LEFT JOIN customer_notifications n ON n.event_id = e.event_id"
+               " LEFT JOIN message_inbox i ON i.message_id = e.event_id::text"
+               " WHERE e.event_type IN ('OrderConfirmed', 'OrderShipped', 'OrderCancelled')"
+               " AND n.event_id IS NULL"),
+      "\ndead letters: ",
+      db.Query("SELECT string_agg(projection || ' ' || global_position || ' ' || error, '; ')"
+               " FROM dead_letters"),
+      "\nqueues:\n", broker.Queues());
+}
+
 TEST(NotifyProcess, OneNotificationPerOrderEventAcrossABrokerRestartAndPoisonToTheDlq) {
   testing::TestBroker broker;
   ASSERT_TRUE(broker.started());
@@ -123,7 +146,7 @@ TEST(NotifyProcess, OneNotificationPerOrderEventAcrossABrokerRestartAndPoisonToT
       // Generous: under a full machine (a build beside the suite) the broker's restart and
       // the backlog after it took longer than a minute once.
       absl::Seconds(120)))
-      << notify->Output() << relay->Output();
+      << notify->Output() << relay->Output() << WhereTheEventsAre(stack, broker);
   // Each such event has its one notification, of its kind, for the order's customer.
   EXPECT_EQ(stack.database().Query(R"sql(
 SELECT count(*) FROM events e

@@ -5,6 +5,7 @@
 #                                       accepts AMQP (60 s at most)
 #   rabbitmq_broker.sh stop DIR         graceful stop (SIGTERM), then its epmd
 #   rabbitmq_broker.sh kill DIR         SIGKILL of the broker (its epmd stays for a restart)
+#   rabbitmq_broker.sh queues DIR       each queue: name, ready, unacknowledged, consumers
 # DIR/port holds PORT; the URL is amqp://guest:guest@127.0.0.1:PORT/.
 set -euo pipefail
 
@@ -86,9 +87,18 @@ kill9() {
   rm -f "$dir/rabbit.pid"
 }
 
+queues() {
+  local dir=$1 port
+  port=$(cat "$dir/port")
+  setup_env "$dir" "$port"
+  "$BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" --timeout 20 list_queues name messages_ready \
+    messages_unacknowledged consumers
+}
+
 case "${1:-}" in
   start) start "$2" "$3" ;;
   stop) stop "$2" ;;
   kill) kill9 "$2" ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  queues) queues "$2" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

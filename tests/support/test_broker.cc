@@ -2,6 +2,7 @@
 #include "support/test_broker.h"
 
 #include <gtest/gtest.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <random>
@@ -52,7 +53,7 @@ TestBroker::~TestBroker() {
 
 std::string TestBroker::url() const { return absl::StrCat("amqp://guest:guest@127.0.0.1:", port_); }
 
-bool TestBroker::Run(const std::string& command) {
+bool TestBroker::Run(const std::string& command) const {
   const std::string line = absl::StrCat("bash '", kScript, "' ", command, " '", dir_, "'",
                                         command == "start" ? absl::StrCat(" ", port_) : "");
   return std::system(line.c_str()) == 0;
@@ -61,5 +62,16 @@ bool TestBroker::Run(const std::string& command) {
 void TestBroker::Kill() { EXPECT_TRUE(Run("kill")) << "could not kill the test broker"; }
 
 bool TestBroker::Restart() { return Run("start"); }
+
+std::string TestBroker::Queues() const {
+  const std::string line = absl::StrCat("bash '", kScript, "' queues '", dir_, "' 2>&1");
+  std::string text;
+  if (FILE* out = popen(line.c_str(), "r")) {
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
+    pclose(out);
+  }
+  return text;
+}
 
 }  // namespace ordo::testing

@@ -24,9 +24,12 @@ class TestBroker {
   void Kill();
   // Starts it again on the same folder and port (its durable queues and messages kept).
   bool Restart();
+  // What rabbitmqctl list_queues says (name, ready, unacknowledged, consumers), for a
+  // failing test to print.
+  std::string Queues() const;
 
  private:
-  bool Run(const std::string& command);
+  bool Run(const std::string& command) const;
 
   std::string dir_;
   int port_ = 0;
