@@ -48,6 +48,7 @@ absl::StatusOr<SubscriptionSpec> SubscriptionSpecFrom(const ordo::v1::SubscribeR
   SubscriptionSpec spec;
   if (request.from_token() == "end") {
     spec.after = head;
+    spec.no_history = true;
   } else if (!request.from_token().empty()) {
     absl::StatusOr<store::LogPosition> after = store::DecodeConsistencyToken(request.from_token());
     if (!after.ok()) {

@@ -30,7 +30,15 @@ EventSubscription::EventSubscription(store::ConnectionPool& pool, store::LiveTai
       spec_(std::move(spec)),
       on_done_(std::move(on_done)),
       position_(spec_.after),
-      next_heartbeat_(absl::Now() + spec_.heartbeat) {}
+      next_heartbeat_(absl::Now() + spec_.heartbeat) {
+  if (spec_.no_history) {
+    absl::MutexLock lock(&mu_);
+    caught_up_sent_ = true;
+    ordo::v1::SubscribeResponse marker;
+    marker.mutable_caught_up()->set_token(store::EncodeConsistencyToken(position_));
+    held_.push_back(std::move(marker));
+  }
+}
 
 void EventSubscription::Begin() {
   listener_ = tail_.AddListener([this] { Wake(); });

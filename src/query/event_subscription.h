@@ -28,6 +28,9 @@ namespace ordo::query {
 // What a subscription wants, validated.
 struct SubscriptionSpec {
   store::LogPosition after;
+  // From "end": there is no history, so caught_up is the first reply, before any event
+  // recorded after the call.
+  bool no_history = false;
   std::set<std::string> event_types;   // empty: all
   std::set<std::string> stream_types;  // empty: all
   std::string stream_id;               // empty: all

@@ -291,6 +291,36 @@ TEST_F(EventStreamTest, OutOfOrderCommitsSkipNoEvent) {
             std::to_string(kWriters * kPerWriter));
 }
 
+TEST_F(EventStreamTest, FromTheEndCaughtUpComesFirstWhileEventsArrive) {
+  // A writer commits one event after another while subscriptions from "end" start: each
+  // gets caught_up first (there is no history), then only events after its token.
+  std::atomic<bool> stop{false};
+  std::thread writer([&stop] {
+    for (int n = 0; !stop; ++n) Append(absl::StrCat("from-end-", n), 0, 1);
+  });
+  SubscribeRequest request;
+  request.set_from_token("end");
+  request.add_stream_types("order");
+  for (int k = 0; k < 20; ++k) {
+    std::vector<SubscribeResponse> replies;
+    ASSERT_TRUE(
+        Read(request, replies, [](const auto& r) { return CountEvents(r, "from-end-") >= 2; }))
+        << "subscription " << k << ": " << replies.size() << " replies";
+    ASSERT_TRUE(replies.front().has_caught_up())
+        << "subscription " << k << " began with " << replies.front().ShortDebugString();
+    absl::StatusOr<store::LogPosition> caught_up =
+        store::DecodeConsistencyToken(replies.front().caught_up().token());
+    ASSERT_TRUE(caught_up.ok());
+    for (const ordo::v1::RecordedEvent& e : EventsOf(replies)) {
+      absl::StatusOr<store::LogPosition> p = store::DecodeConsistencyToken(e.token());
+      ASSERT_TRUE(p.ok());
+      EXPECT_TRUE(*caught_up < *p) << e.stream_id();
+    }
+  }
+  stop = true;
+  writer.join();
+}
+
 TEST_F(EventStreamTest, FiltersByEventTypeStreamTypeAndStream) {
   Append("filter-a", 0, 3);
   Append("filter-b", 0, 2);
