@@ -5,7 +5,8 @@
 #                                       accepts AMQP (60 s at most)
 #   rabbitmq_broker.sh stop DIR         graceful stop (SIGTERM), then its epmd
 #   rabbitmq_broker.sh kill DIR         SIGKILL of the broker (its epmd stays for a restart)
-#   rabbitmq_broker.sh queues DIR       each queue: name, ready, unacknowledged, consumers
+#   rabbitmq_broker.sh queues DIR       each queue (name, ready, unacknowledged, consumers),
+#                                       then the end of the broker's log (warnings)
 # DIR/port holds PORT; the URL is amqp://guest:guest@127.0.0.1:PORT/.
 set -euo pipefail
 
@@ -92,7 +93,9 @@ queues() {
   port=$(cat "$dir/port")
   setup_env "$dir" "$port"
   "$BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" --timeout 20 list_queues name messages_ready \
-    messages_unacknowledged consumers
+    messages_unacknowledged consumers || true
+  echo "the broker's log, last warnings:"
+  tail -n 20 "$dir/log/$RABBITMQ_NODENAME.log" 2>/dev/null || true
 }
 
 case "${1:-}" in
@@ -100,5 +103,5 @@ case "${1:-}" in
   stop) stop "$2" ;;
   kill) kill9 "$2" ;;
   queues) queues "$2" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

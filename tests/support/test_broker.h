@@ -24,8 +24,8 @@ class TestBroker {
   void Kill();
   // Starts it again on the same folder and port (its durable queues and messages kept).
   bool Restart();
-  // What rabbitmqctl list_queues says (name, ready, unacknowledged, consumers), for a
-  // failing test to print.
+  // What rabbitmqctl list_queues says (name, ready, unacknowledged, consumers) and the end
+  // of the broker's log, for a failing test to print.
   std::string Queues() const;
 
  private:
