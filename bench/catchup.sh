@@ -14,7 +14,7 @@ trap 'kill $PROJECTOR 2>/dev/null || true; wait 2>/dev/null || true; psql -q "$A
 "$ROOT/build/ordo-migrate" --database_url="$URL" --migrations_dir="$ROOT/migrations" 2>/dev/null
 psql -q "$URL" -v orders="$ORDERS" -f "$ROOT/bench/seed_orders.sql"
 EVENTS=$(psql -tAq "$URL" -c "SELECT count(*) FROM events")
-LAST=$(psql -tAq "$URL" -c "SELECT max(global_position) FROM events")
+LAST=$(psql -tAq "$URL" -f "$ROOT/bench/log_head.sql")
 START=$(date +%s.%N)
 "$ROOT/build/ordo-projector" --database_url="$URL" ${PROJECTOR_FLAGS:-} >/dev/null 2>&1 &
 PROJECTOR=$!

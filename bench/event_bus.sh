@@ -24,7 +24,7 @@ event_bus_rows() {
                               'correlation_id', gen_random_uuid()::text)
       FROM generate_series(1, $orders) n, generate_series(1, 5) v ORDER BY n, v"
   psql -q "$url" -c "VACUUM ANALYZE events"
-  local last; last=$(psql -tA "$url" -c "SELECT max(global_position) FROM events")
+  local last; last=$(psql -tAq "$url" -f "$ROOT/bench/log_head.sql")
 
   local port; port=$(free_base_port)
   "$BROKER" start "$BENCH_DIR/broker" "$port" >"$logs/broker.log" 2>&1 || die "RabbitMQ did not start"
