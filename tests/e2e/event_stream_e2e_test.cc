@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ordo/v1/event_stream_service.grpc.pb.h"
@@ -298,6 +299,10 @@ TEST_F(EventStreamTest, FromTheEndCaughtUpComesFirstWhileEventsArrive) {
   std::thread writer([&stop] {
     for (int n = 0; !stop; ++n) Append(absl::StrCat("from-end-", n), 0, 1);
   });
+  absl::Cleanup stop_writer = [&] {  // also when an assertion below ends the test
+    stop = true;
+    writer.join();
+  };
   SubscribeRequest request;
   request.set_from_token("end");
   request.add_stream_types("order");
@@ -317,8 +322,6 @@ TEST_F(EventStreamTest, FromTheEndCaughtUpComesFirstWhileEventsArrive) {
       EXPECT_TRUE(*caught_up < *p) << e.stream_id();
     }
   }
-  stop = true;
-  writer.join();
 }
 
 TEST_F(EventStreamTest, FiltersByEventTypeStreamTypeAndStream) {
