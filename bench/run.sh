@@ -153,6 +153,10 @@ bench_main() {
   BENCH_SECONDS=10; local catchup_orders=200000
   if $quick; then BENCH_SECONDS=2; catchup_orders=20000; fi
   local started; started=$(date +%s)
+  # The commit of the binaries measured (./dev bench built them just before): read now,
+  # not when the report is written, since the tree may move on during the run.
+  local commit
+  commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo "+uncommitted")
   for p in nghttp2-client; do dpkg -s "$p" >/dev/null 2>&1 || as_root apt-get install -y -q "$p" >/dev/null; done
 
   BENCH_DIR=$(mktemp -d /tmp/ordo-bench.XXXXXX)
@@ -414,8 +418,7 @@ SQL
   row "7. memory, idle after start" "" "$idle_rss" "" "" "target ≤ 50 MB each" ""
   row "7. memory, peak RSS during rows 2–5" "" "$peak_rss" "" "" "target ≤ 150 MB each" ""
 
-  local commit machine report elapsed
-  commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo "+uncommitted")
+  local machine report elapsed
   machine="$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
   elapsed=$(( $(date +%s) - started ))
   report=$(cat <<REPORT
