@@ -96,9 +96,23 @@ absl::StatusOr<std::unique_ptr<AmqpConnection>> AmqpConnection::Open(const std::
   }
   amqp_set_handshake_timeout(state, &tv);
   amqp_set_rpc_timeout(state, &tv);
-  amqp_rpc_reply_t login =
-      amqp_login(state, info.vhost, 0, AMQP_DEFAULT_FRAME_SIZE, heartbeat_seconds,
-                 AMQP_SASL_METHOD_PLAIN, info.user, info.password);
+  // consumer_cancel_notify: without it the broker drops a consumer whose queue goes away
+  // without a word, and the consumer would wait for deliveries that never come.
+  amqp_table_entry_t capability;
+  capability.key = amqp_cstring_bytes("consumer_cancel_notify");
+  capability.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+  capability.value.value.boolean = 1;
+  amqp_table_entry_t property;
+  property.key = amqp_cstring_bytes("capabilities");
+  property.value.kind = AMQP_FIELD_KIND_TABLE;
+  property.value.value.table.num_entries = 1;
+  property.value.value.table.entries = &capability;
+  amqp_table_t client_properties;
+  client_properties.num_entries = 1;
+  client_properties.entries = &property;
+  amqp_rpc_reply_t login = amqp_login_with_properties(
+      state, info.vhost, 0, AMQP_DEFAULT_FRAME_SIZE, heartbeat_seconds, &client_properties,
+      AMQP_SASL_METHOD_PLAIN, info.user, info.password);
   if (login.reply_type != AMQP_RESPONSE_NORMAL) {
     return absl::UnavailableError(absl::StrCat(
         "amqp: the broker at ", info.host, ":", info.port, " refused the login of ", info.user,
@@ -331,6 +345,12 @@ absl::StatusOr<std::optional<Delivery>> AmqpConnection::NextDelivery(absl::Durat
          frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
       broken_ = true;
       return absl::UnavailableError("amqp consume: the broker closed the channel");
+    }
+    if (frame.frame_type == AMQP_FRAME_METHOD &&
+        frame.payload.method.id == AMQP_BASIC_CANCEL_METHOD) {
+      broken_ = true;  // nothing more comes on this consumer: connect and consume again
+      return absl::UnavailableError(
+          "amqp consume: the broker cancelled the consumer (its queue was deleted?)");
     }
     return std::nullopt;
   }

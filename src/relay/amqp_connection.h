@@ -93,7 +93,9 @@ class AmqpConnection {
 
   // Starts consuming `queue` with manual acks, at most `prefetch` unacknowledged.
   absl::Status Consume(const std::string& queue, int prefetch);
-  // The next delivery within `timeout`; nullopt when none came.
+  // The next delivery within `timeout`; nullopt when none came. UNAVAILABLE when the
+  // connection broke, the channel closed, or the broker cancelled the consumer (its queue
+  // was deleted): then connect and consume again.
   absl::StatusOr<std::optional<Delivery>> NextDelivery(absl::Duration timeout);
   absl::Status Ack(uint64_t delivery_tag);
   // Refuses a delivery; without requeue the broker dead-letters it (when the queue has a

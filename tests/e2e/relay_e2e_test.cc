@@ -19,6 +19,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "relay/amqp_connection.h"
 #include "support/child_process.h"
@@ -99,6 +100,29 @@ class RelayTest : public ::testing::Test {
 };
 
 testing::TestBroker* RelayTest::broker_ = nullptr;
+
+TEST_F(RelayTest, AConsumerWhoseQueueIsDeletedIsToldSo) {
+  // Without consumer_cancel_notify the broker drops the consumer silently, and it would
+  // wait for deliveries forever; with it, NextDelivery says the consumer is gone.
+  std::unique_ptr<AmqpConnection> consumer = Connect(*broker_);
+  ASSERT_NE(consumer, nullptr);
+  ASSERT_TRUE(consumer->DeclareQueue("cancelled-consumer").ok());
+  ASSERT_TRUE(consumer->Consume("cancelled-consumer", 10).ok());
+  std::unique_ptr<AmqpConnection> admin = Connect(*broker_);
+  ASSERT_NE(admin, nullptr);
+  ASSERT_TRUE(admin->DeleteQueue("cancelled-consumer").ok());
+  absl::Status ended;
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        absl::StatusOr<std::optional<Delivery>> d = consumer->NextDelivery(absl::Milliseconds(200));
+        EXPECT_TRUE(!d.ok() || !d->has_value()) << "a delivery from a deleted queue";
+        ended = d.status();
+        return !d.ok();
+      },
+      absl::Seconds(10)));
+  EXPECT_TRUE(absl::IsUnavailable(ended)) << ended;
+  EXPECT_TRUE(absl::StrContains(ended.message(), "cancelled the consumer")) << ended;
+}
 
 TEST_F(RelayTest, PublishesEachEventWithItsRoutingKeyHeadersAndBody) {
   BindQueue(*broker_, "shape.events", "shape.orders", "order.*");
