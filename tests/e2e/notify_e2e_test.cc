@@ -76,7 +76,10 @@ std::string WhereTheEventsAre(testing::OrdoStack& stack, const testing::TestBrok
   return absl::StrCat(
       "\nnotifications: ", db.Query("SELECT count(*) FROM customer_notifications"),
       "; inbox rows: ", db.Query("SELECT count(*) FROM message_inbox"),
-      "; last event: ", db.Query("SELECT max(global_position) FROM events"), "\ncheckpoints: ",
+      "; last event in log order: ",
+      db.Query("SELECT global_position FROM events ORDER BY tx_id DESC, global_position DESC"
+               " LIMIT 1"),
+      "\ncheckpoints: ",
       db.Query("SELECT string_agg(name || ' ' || global_position || ' ' || state, ', ')"
                " FROM projection_checkpoints"),
       "\nwithout a notification (position, type, in the inbox): ",
@@ -89,7 +92,7 @@ std::string WhereTheEventsAre(testing::OrdoStack& stack, const testing::TestBrok
       "\ndead letters: ",
       db.Query("SELECT string_agg(projection || ' ' || global_position || ' ' || error, '; ')"
                " FROM dead_letters"),
-      "\nqueues:\n", broker.Queues());
+      "\nqueues:\n", broker.Diagnostics());
 }
 
 TEST(NotifyProcess, OneNotificationPerOrderEventAcrossABrokerRestartAndPoisonToTheDlq) {

@@ -53,20 +53,22 @@ TestBroker::~TestBroker() {
 
 std::string TestBroker::url() const { return absl::StrCat("amqp://guest:guest@127.0.0.1:", port_); }
 
+std::string TestBroker::ScriptLine(const std::string& command) const {
+  return absl::StrCat("bash '", kScript, "' ", command, " '", dir_, "'",
+                      command == "start" ? absl::StrCat(" ", port_) : "");
+}
+
 bool TestBroker::Run(const std::string& command) const {
-  const std::string line = absl::StrCat("bash '", kScript, "' ", command, " '", dir_, "'",
-                                        command == "start" ? absl::StrCat(" ", port_) : "");
-  return std::system(line.c_str()) == 0;
+  return std::system(ScriptLine(command).c_str()) == 0;
 }
 
 void TestBroker::Kill() { EXPECT_TRUE(Run("kill")) << "could not kill the test broker"; }
 
 bool TestBroker::Restart() { return Run("start"); }
 
-std::string TestBroker::Queues() const {
-  const std::string line = absl::StrCat("bash '", kScript, "' queues '", dir_, "' 2>&1");
+std::string TestBroker::Diagnostics() const {
   std::string text;
-  if (FILE* out = popen(line.c_str(), "r")) {
+  if (FILE* out = popen((ScriptLine("queues") + " 2>&1").c_str(), "r")) {
     char buffer[512];
     while (fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
     pclose(out);

@@ -26,9 +26,11 @@ class TestBroker {
   bool Restart();
   // What rabbitmqctl list_queues says (name, ready, unacknowledged, consumers) and the end
   // of the broker's log, for a failing test to print.
-  std::string Queues() const;
+  std::string Diagnostics() const;
 
  private:
+  // `bash rabbitmq_broker.sh COMMAND DIR [PORT]`, as a shell command line.
+  std::string ScriptLine(const std::string& command) const;
   bool Run(const std::string& command) const;
 
   std::string dir_;
