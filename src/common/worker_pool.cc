@@ -1,6 +1,8 @@
 // A fixed set of threads running posted tasks in order of arrival.
 #include "common/worker_pool.h"
 
+#include <utility>
+
 namespace ordo {
 
 WorkerPool::WorkerPool(int threads) {
@@ -15,14 +17,14 @@ WorkerPool::~WorkerPool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void WorkerPool::Post(std::function<void()> task) {
+void WorkerPool::Post(absl::AnyInvocable<void() &&> task) {
   absl::MutexLock lock(&mu_);
   tasks_.push_back(std::move(task));
 }
 
 void WorkerPool::Work() {
   for (;;) {
-    std::function<void()> task;
+    absl::AnyInvocable<void() &&> task;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -34,7 +36,7 @@ void WorkerPool::Work() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    std::move(task)();
   }
 }
 

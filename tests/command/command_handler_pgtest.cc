@@ -3,12 +3,16 @@
 // database outages.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "command/handler/order_traits.h"
+#include "common/worker_pool.h"
 #include "store/log/event_store.h"
 #include "store/pg/connection_pool.h"
 #include "support/command_writer.h"
@@ -28,10 +32,17 @@ using CommandOutcome = OrderCommandHandler::Outcome;
 
 using Writer = testing::CommandWriter<OrderCommandHandler>;
 
-class CommandHandlerTest : public ::testing::Test {
+// Every test runs on both of the handler's paths (the parameter), each path in a database
+// of its own.
+class CommandHandlerTest : public ::testing::TestWithParam<testing::HandlerPath> {
  protected:
-  static void SetUpTestSuite() { database_ = new testing::TestDatabase(); }
-  static void TearDownTestSuite() { delete database_; }
+  static void SetUpTestSuite() {
+    databases_[0] = new testing::TestDatabase();
+    databases_[1] = new testing::TestDatabase();
+  }
+  static void TearDownTestSuite() {
+    for (testing::TestDatabase*& database : databases_) delete std::exchange(database, nullptr);
+  }
 
   static CommandContext Context(const std::string& request_id = "",
                                 const std::string& fingerprint = "fp") {
@@ -46,19 +57,21 @@ class CommandHandlerTest : public ::testing::Test {
 
   absl::StatusOr<CommandOutcome> Run(const domain::OrderCommand& command,
                                      const CommandContext& context = Context()) {
-    return writer_.handler.Handle(command, context);
+    return writer_.Run(command, context);
   }
 
   std::string Count(const std::string& where) {
     return database_->Query("SELECT count(*) FROM events WHERE " + where);
   }
 
-  static testing::TestDatabase* database_;
-  Writer writer_{database_->url(), 20};
+  static testing::TestDatabase* databases_[2];
+  testing::TestDatabase* const database_ =
+      databases_[GetParam() == testing::HandlerPath::kBlocking ? 0 : 1];
+  Writer writer_{database_->url(), 20, {}, GetParam()};
 };
-testing::TestDatabase* CommandHandlerTest::database_ = nullptr;
+testing::TestDatabase* CommandHandlerTest::databases_[2] = {nullptr, nullptr};
 
-TEST_F(CommandHandlerTest, WholeLifecycle) {
+TEST_P(CommandHandlerTest, WholeLifecycle) {
   absl::StatusOr<CommandOutcome> created = Run(CreateOrder{"life-1", "cust-1", "EUR"});
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->stream_id, "life-1");
@@ -82,7 +95,7 @@ TEST_F(CommandHandlerTest, WholeLifecycle) {
 // An order created by the code before OrderCreated v2 (schema_version 1, a flat
 // customer_id, inserted here as that code wrote it) loads in the v2 shape and takes
 // commands; new events are written in the current version.
-TEST_F(CommandHandlerTest, AnOrderStoredAsV1LoadsAndTakesCommands) {
+TEST_P(CommandHandlerTest, AnOrderStoredAsV1LoadsAndTakesCommands) {
   database_->Query(
       "INSERT INTO events (stream_id, stream_type, version, event_id, event_type, "
       "schema_version, payload, metadata) VALUES ('v1-1', 'order', 1, gen_random_uuid(), "
@@ -101,14 +114,14 @@ TEST_F(CommandHandlerTest, AnOrderStoredAsV1LoadsAndTakesCommands) {
             "2 v2@example.com");
 }
 
-TEST_F(CommandHandlerTest, CreateOrderWithoutIdGetsAUuid) {
+TEST_P(CommandHandlerTest, CreateOrderWithoutIdGetsAUuid) {
   absl::StatusOr<CommandOutcome> created = Run(CreateOrder{"", "cust-1", "EUR"});
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->stream_id.size(), 36u);
   EXPECT_EQ(Count("stream_id = '" + created->stream_id + "'"), "1");
 }
 
-TEST_F(CommandHandlerTest, ErrorsWriteNothing) {
+TEST_P(CommandHandlerTest, ErrorsWriteNothing) {
   EXPECT_EQ(Run(ConfirmOrder{"missing-1"}).status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(Run(CreateOrder{"err-1", "cust-1", "EUR"}).ok());
   EXPECT_EQ(Run(CreateOrder{"err-1", "cust-2", "EUR"}, Context("other-request")).status().code(),
@@ -119,7 +132,7 @@ TEST_F(CommandHandlerTest, ErrorsWriteNothing) {
   EXPECT_EQ(Count("stream_id = 'missing-1'"), "0");
 }
 
-TEST_F(CommandHandlerTest, SixteenThreadsOnOneOrderApplyEveryCommandExactlyOnce) {
+TEST_P(CommandHandlerTest, SixteenThreadsOnOneOrderApplyEveryCommandExactlyOnce) {
   ASSERT_TRUE(Run(CreateOrder{"hot-1", "cust-1", "EUR"}).ok());
   constexpr int kThreads = 16;
   constexpr int kPerThread = 50;
@@ -146,21 +159,20 @@ TEST_F(CommandHandlerTest, SixteenThreadsOnOneOrderApplyEveryCommandExactlyOnce)
             "16");
 }
 
-TEST_F(CommandHandlerTest, ConflictsBetweenProcessesAreRetriedUntilApplied) {
+TEST_P(CommandHandlerTest, ConflictsBetweenProcessesAreRetriedUntilApplied) {
   ASSERT_TRUE(Run(CreateOrder{"hot-2", "cust-1", "EUR"}).ok());
   // Two writers with their own pools conflict in the database, not in a process lock.
   CommandHandlerOptions patient;
   patient.max_attempts = 1000;
-  Writer a(database_->url(), 4, patient);
-  Writer b(database_->url(), 4, patient);
+  Writer a(database_->url(), 4, patient, GetParam());
+  Writer b(database_->url(), 4, patient, GetParam());
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     Writer& writer = t % 2 == 0 ? a : b;
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
-        auto outcome =
-            writer.handler.Handle(AddItem{"hot-2", absl::StrCat("sku-", t), 1, 1}, Context());
+        auto outcome = writer.Run(AddItem{"hot-2", absl::StrCat("sku-", t), 1, 1}, Context());
         if (!outcome.ok()) ++failures;
       }
     });
@@ -172,18 +184,18 @@ TEST_F(CommandHandlerTest, ConflictsBetweenProcessesAreRetriedUntilApplied) {
             "t");
 }
 
-TEST_F(CommandHandlerTest, AStaleCacheNeverDecidesAlone) {
+TEST_P(CommandHandlerTest, AStaleCacheNeverDecidesAlone) {
   // This process caches the empty order; another process then adds a line.
   ASSERT_TRUE(Run(CreateOrder{"stale-1", "cust-1", "EUR"}).ok());
-  Writer other_process(database_->url(), 2);
-  ASSERT_TRUE(other_process.handler.Handle(AddItem{"stale-1", "sku", 1, 1}, Context()).ok());
+  Writer other_process(database_->url(), 2, {}, GetParam());
+  ASSERT_TRUE(other_process.Run(AddItem{"stale-1", "sku", 1, 1}, Context()).ok());
   // The cache says "empty": confirming must still succeed, on the stored state.
   absl::StatusOr<CommandOutcome> confirmed = Run(ConfirmOrder{"stale-1"});
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   EXPECT_EQ(confirmed->version, 3);
 
   // The same with an expected_version that only the store knows to be right.
-  ASSERT_TRUE(other_process.handler.Handle(ShipOrder{"stale-1", "T-1"}, Context()).ok());
+  ASSERT_TRUE(other_process.Run(ShipOrder{"stale-1", "T-1"}, Context()).ok());
   CommandContext current = Context();
   current.expected_version = 4;
   absl::StatusOr<CommandOutcome> cancelled = Run(CancelOrder{"stale-1", "x"}, current);
@@ -192,7 +204,7 @@ TEST_F(CommandHandlerTest, AStaleCacheNeverDecidesAlone) {
   EXPECT_EQ(Count("stream_id = 'stale-1'"), "4");
 }
 
-TEST_F(CommandHandlerTest, RepeatedRequestIdReturnsTheFirstOutcomeAndAppendsNothing) {
+TEST_P(CommandHandlerTest, RepeatedRequestIdReturnsTheFirstOutcomeAndAppendsNothing) {
   ASSERT_TRUE(Run(CreateOrder{"idem-1", "cust-1", "EUR"}, Context("idem-1-create")).ok());
   absl::StatusOr<CommandOutcome> first =
       Run(AddItem{"idem-1", "sku", 1, 100}, Context("idem-1-add"));
@@ -205,15 +217,15 @@ TEST_F(CommandHandlerTest, RepeatedRequestIdReturnsTheFirstOutcomeAndAppendsNoth
   EXPECT_EQ(again->position, first->position);
   EXPECT_EQ(Count("stream_id = 'idem-1'"), "2");
   // Also after a "restart": a new handler with a new pool.
-  Writer restarted(database_->url(), 2);
+  Writer restarted(database_->url(), 2, {}, GetParam());
   absl::StatusOr<CommandOutcome> after_restart =
-      restarted.handler.Handle(AddItem{"idem-1", "sku", 1, 100}, Context("idem-1-add"));
+      restarted.Run(AddItem{"idem-1", "sku", 1, 100}, Context("idem-1-add"));
   ASSERT_TRUE(after_restart.ok());
   EXPECT_EQ(after_restart->position, first->position);
   EXPECT_EQ(Count("stream_id = 'idem-1'"), "2");
 }
 
-TEST_F(CommandHandlerTest, RequestIdReusedForOtherContentIsRefused) {
+TEST_P(CommandHandlerTest, RequestIdReusedForOtherContentIsRefused) {
   ASSERT_TRUE(Run(CreateOrder{"idem-2", "cust-1", "EUR"}, Context("idem-2-r", "fp-a")).ok());
   absl::StatusOr<CommandOutcome> other =
       Run(CreateOrder{"idem-2b", "cust-1", "EUR"}, Context("idem-2-r", "fp-b"));
@@ -222,16 +234,16 @@ TEST_F(CommandHandlerTest, RequestIdReusedForOtherContentIsRefused) {
   EXPECT_EQ(Count("stream_id = 'idem-2b'"), "0");
 }
 
-TEST_F(CommandHandlerTest, RacingRepeatsAppendOnceAndAllGetTheSameOutcome) {
+TEST_P(CommandHandlerTest, RacingRepeatsAppendOnceAndAllGetTheSameOutcome) {
   ASSERT_TRUE(Run(CreateOrder{"race-1", "cust-1", "EUR"}).ok());
-  Writer other_process(database_->url(), 4);
+  Writer other_process(database_->url(), 4, {}, GetParam());
   constexpr int kCalls = 8;
   std::vector<absl::StatusOr<CommandOutcome>> outcomes(kCalls, absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (int i = 0; i < kCalls; ++i) {
-    OrderCommandHandler& handler = i % 2 == 0 ? writer_.handler : other_process.handler;
+    Writer& writer = i % 2 == 0 ? writer_ : other_process;
     threads.emplace_back([&, i] {
-      outcomes[i] = handler.Handle(AddItem{"race-1", "sku", 3, 100}, Context("race-1-add"));
+      outcomes[i] = writer.Run(AddItem{"race-1", "sku", 3, 100}, Context("race-1-add"));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -243,14 +255,14 @@ TEST_F(CommandHandlerTest, RacingRepeatsAppendOnceAndAllGetTheSameOutcome) {
   EXPECT_EQ(Count("stream_id = 'race-1'"), "2");
 }
 
-TEST_F(CommandHandlerTest, RacingCreateRepeatsAllSucceed) {
-  Writer other_process(database_->url(), 4);
+TEST_P(CommandHandlerTest, RacingCreateRepeatsAllSucceed) {
+  Writer other_process(database_->url(), 4, {}, GetParam());
   std::vector<absl::StatusOr<CommandOutcome>> outcomes(6, absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (int i = 0; i < 6; ++i) {
-    OrderCommandHandler& handler = i % 2 == 0 ? writer_.handler : other_process.handler;
+    Writer& writer = i % 2 == 0 ? writer_ : other_process;
     threads.emplace_back([&, i] {
-      outcomes[i] = handler.Handle(CreateOrder{"race-2", "cust-1", "EUR"}, Context("race-2-c"));
+      outcomes[i] = writer.Run(CreateOrder{"race-2", "cust-1", "EUR"}, Context("race-2-c"));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -261,7 +273,7 @@ TEST_F(CommandHandlerTest, RacingCreateRepeatsAllSucceed) {
   EXPECT_EQ(Count("stream_id = 'race-2'"), "1");
 }
 
-TEST_F(CommandHandlerTest, ExpectedVersionMustMatch) {
+TEST_P(CommandHandlerTest, ExpectedVersionMustMatch) {
   ASSERT_TRUE(Run(CreateOrder{"ev-1", "cust-1", "EUR"}).ok());
   CommandContext stale = Context();
   stale.expected_version = 0;
@@ -279,7 +291,7 @@ TEST_F(CommandHandlerTest, ExpectedVersionMustMatch) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(CommandHandlerTest, RecordsMetadataOnEveryEvent) {
+TEST_P(CommandHandlerTest, RecordsMetadataOnEveryEvent) {
   CommandContext context = Context("meta-1-create");
   context.causation_id = "cause-9";
   ASSERT_TRUE(Run(CreateOrder{"meta-1", "cust-1", "EUR"}, context).ok());
@@ -290,7 +302,7 @@ TEST_F(CommandHandlerTest, RecordsMetadataOnEveryEvent) {
             "meta-1-create corr-1 cause-9 ipv4:127.0.0.1:1 CreateOrder");
 }
 
-TEST_F(CommandHandlerTest, EmptyRequestIdIsMadeUpAndNotDeduplicated) {
+TEST_P(CommandHandlerTest, EmptyRequestIdIsMadeUpAndNotDeduplicated) {
   ASSERT_TRUE(Run(CreateOrder{"noid-1", "cust-1", "EUR"}).ok());
   ASSERT_TRUE(Run(AddItem{"noid-1", "sku", 1, 1}).ok());
   ASSERT_TRUE(Run(AddItem{"noid-1", "sku", 1, 1}).ok());
@@ -302,7 +314,7 @@ TEST_F(CommandHandlerTest, EmptyRequestIdIsMadeUpAndNotDeduplicated) {
             "0");
 }
 
-TEST_F(CommandHandlerTest, RequestIdIsAtMost64Characters) {
+TEST_P(CommandHandlerTest, RequestIdIsAtMost64Characters) {
   EXPECT_TRUE(Run(CreateOrder{"rid-1", "c", "EUR"}, Context(std::string(64, 'r'))).ok());
   absl::StatusOr<CommandOutcome> too_long =
       Run(CreateOrder{"rid-2", "c", "EUR"}, Context(std::string(65, 'r')));
@@ -310,35 +322,80 @@ TEST_F(CommandHandlerTest, RequestIdIsAtMost64Characters) {
   EXPECT_EQ(too_long.status().message().substr(0, 11), "request_id:");
 }
 
-TEST_F(CommandHandlerTest, DatabaseDownIsUnavailableAndTheRetryIsSafe) {
+TEST_P(CommandHandlerTest, DatabaseDownIsUnavailableAndTheRetryIsSafe) {
   testing::TcpProxy proxy(database_->port());
   Writer writer(absl::StrCat("host=127.0.0.1 port=", proxy.port(),
                              " user=postgres dbname=", database_->name()),
-                2);
-  absl::StatusOr<CommandOutcome> created =
-      writer.handler.Handle(CreateOrder{"down-1", "c", "EUR"}, Context());
+                2, {}, GetParam());
+  absl::StatusOr<CommandOutcome> created = writer.Run(CreateOrder{"down-1", "c", "EUR"}, Context());
   ASSERT_TRUE(created.ok()) << created.status();
 
   proxy.Cut();
   CommandContext context = Context("down-1-add");
   context.deadline = absl::Now() + absl::Seconds(5);
   const absl::Time start = absl::Now();
-  absl::StatusOr<CommandOutcome> down =
-      writer.handler.Handle(AddItem{"down-1", "sku", 1, 1}, context);
+  absl::StatusOr<CommandOutcome> down = writer.Run(AddItem{"down-1", "sku", 1, 1}, context);
   EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable) << down.status();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_EQ(Count("stream_id = 'down-1'"), "1");
 
   proxy.Restore();
   absl::StatusOr<CommandOutcome> retried =
-      writer.handler.Handle(AddItem{"down-1", "sku", 1, 1}, Context("down-1-add"));
+      writer.Run(AddItem{"down-1", "sku", 1, 1}, Context("down-1-add"));
   ASSERT_TRUE(retried.ok()) << retried.status();
   absl::StatusOr<CommandOutcome> repeated =
-      writer.handler.Handle(AddItem{"down-1", "sku", 1, 1}, Context("down-1-add"));
+      writer.Run(AddItem{"down-1", "sku", 1, 1}, Context("down-1-add"));
   ASSERT_TRUE(repeated.ok()) << repeated.status();
   EXPECT_EQ(repeated->position, retried->position);
   EXPECT_EQ(Count("stream_id = 'down-1'"), "2");
 }
+
+// What only HandleAsync does.
+class HandleAsyncTest : public CommandHandlerTest {};
+
+// HandleAsync decides a cached aggregate's command on the calling thread and needs no
+// worker for it; a command that must read its stream first waits for one.
+TEST_P(HandleAsyncTest, WithEveryWorkerBusyOnlyACommandThatMustReadWaits) {
+  ASSERT_TRUE(Run(CreateOrder{"busy-1", "cust-1", "EUR"}).ok());  // now cached
+  Writer cold(database_->url(), 2, {}, GetParam());
+  // Cached only in `cold`.
+  ASSERT_TRUE(cold.Run(CreateOrder{"busy-2", "cust-1", "EUR"}, Context()).ok());
+  WorkerPool one_worker(1);
+  absl::Notification release;
+  one_worker.Post([&release] { release.WaitForNotification(); });
+
+  absl::Notification hot_answered, cold_answered;
+  absl::StatusOr<CommandOutcome> hot, read;
+  writer_.handler.HandleAsync(AddItem{"busy-1", "sku", 1, 100}, Context(), one_worker,
+                              [&](absl::StatusOr<CommandOutcome> outcome) {
+                                hot = std::move(outcome);
+                                hot_answered.Notify();
+                              });
+  writer_.handler.HandleAsync(AddItem{"busy-2", "sku", 1, 100}, Context(), one_worker,
+                              [&](absl::StatusOr<CommandOutcome> outcome) {
+                                read = std::move(outcome);
+                                cold_answered.Notify();
+                              });
+  ASSERT_TRUE(hot_answered.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  ASSERT_TRUE(hot.ok()) << hot.status();
+  EXPECT_EQ(hot->version, 2);
+  EXPECT_FALSE(cold_answered.HasBeenNotified());  // busy-2 is not cached here: it must read
+  release.Notify();
+  ASSERT_TRUE(cold_answered.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->version, 2);
+  EXPECT_EQ(Count("stream_id IN ('busy-1', 'busy-2')"), "4");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothPaths, CommandHandlerTest,
+                         ::testing::Values(testing::HandlerPath::kBlocking,
+                                           testing::HandlerPath::kAsync),
+                         [](const ::testing::TestParamInfo<testing::HandlerPath>& info) {
+                           return info.param == testing::HandlerPath::kBlocking ? "Handle"
+                                                                                : "HandleAsync";
+                         });
+INSTANTIATE_TEST_SUITE_P(AsyncPath, HandleAsyncTest,
+                         ::testing::Values(testing::HandlerPath::kAsync));
 
 }  // namespace
 }  // namespace ordo::command

@@ -258,5 +258,80 @@ TEST(AppendCoalescerTest, AStreamInARunningBatchWaitsForIt) {
   EXPECT_EQ(fake.batches(), (std::vector<std::vector<std::string>>{{"other"}, {"same"}, {"same"}}));
 }
 
+// What Submit's callback was given, and on which thread.
+struct Answer {
+  absl::Notification given;
+  absl::StatusOr<AppendResult> result = absl::UnknownError("not answered");
+  std::thread::id thread;
+  AppendCoalescer::Done Callback() {
+    return [this](absl::StatusOr<AppendResult> outcome) {
+      result = std::move(outcome);
+      thread = std::this_thread::get_id();
+      given.Notify();
+    };
+  }
+};
+
+TEST(AppendCoalescerTest, SubmitReturnsAtOnceAndTheBatchsThreadAnswers) {
+  FakeBatches fake;
+  AppendCoalescer coalescer(fake.Runner(), OneLane(64));
+  Callers callers(coalescer);
+  callers.Start("lead");
+  ASSERT_TRUE(fake.WaitFirstRunning());
+  Answer answer;
+  coalescer.Submit(To("async"), Soon(), answer.Callback());
+  // Returned while the only lane is held: queued, not answered.
+  EXPECT_EQ(coalescer.queued(), 1u);
+  EXPECT_FALSE(answer.given.HasBeenNotified());
+  fake.Release();
+  ASSERT_TRUE(answer.given.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  ASSERT_TRUE(answer.result.ok()) << answer.result.status();
+  EXPECT_EQ(answer.result->stream_id, "async");
+  EXPECT_NE(answer.thread, std::this_thread::get_id());
+  callers.Join();
+  EXPECT_EQ(fake.batches(), (std::vector<std::vector<std::string>>{{"lead"}, {"async"}}));
+}
+
+TEST(AppendCoalescerTest, ASubmittedAppendWhoseDeadlinePassesIsAnsweredAndNotRun) {
+  FakeBatches fake;
+  AppendCoalescer coalescer(fake.Runner(), OneLane(64));
+  Callers callers(coalescer);
+  callers.Start("lead");
+  ASSERT_TRUE(fake.WaitFirstRunning());
+  Answer answer;
+  coalescer.Submit(To("late"), absl::Now() + absl::Milliseconds(30), answer.Callback());
+  // Answered while the batch ahead of it is still running (no lane is free).
+  ASSERT_TRUE(answer.given.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(answer.result.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << answer.result.status();
+  EXPECT_EQ(coalescer.queued(), 0u);
+  fake.Release();
+  callers.Join();
+  EXPECT_EQ(fake.batches(), (std::vector<std::vector<std::string>>{{"lead"}}));
+}
+
+TEST(AppendCoalescerTest, EverySubmittedAppendIsRunBeforeTheCoalescerGoes) {
+  FakeBatches fake;
+  std::vector<std::unique_ptr<Answer>> answers;
+  {
+    AppendCoalescer coalescer(fake.Runner(), OneLane(2));
+    Callers callers(coalescer);
+    callers.Start("lead");
+    ASSERT_TRUE(fake.WaitFirstRunning());
+    for (int i = 0; i < 5; ++i) {
+      answers.push_back(std::make_unique<Answer>());
+      coalescer.Submit(To("s" + std::to_string(i)), Soon(), answers.back()->Callback());
+    }
+    fake.Release();
+    callers.Join();
+  }
+  for (const auto& answer : answers) {
+    ASSERT_TRUE(answer->given.HasBeenNotified());
+    EXPECT_TRUE(answer->result.ok()) << answer->result.status();
+  }
+  EXPECT_EQ(fake.batches(),
+            (std::vector<std::vector<std::string>>{{"lead"}, {"s0", "s1"}, {"s2", "s3"}, {"s4"}}));
+}
+
 }  // namespace
 }  // namespace ordo::store

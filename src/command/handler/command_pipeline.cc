@@ -2,8 +2,8 @@
 #include "command/handler/command_pipeline.h"
 
 #include <algorithm>
-#include <functional>
 #include <optional>
+#include <utility>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
@@ -52,8 +52,39 @@ void BackOff(int attempt) {
   absl::SleepFor(absl::Microseconds(absl::Uniform<int64_t>(gen, 0, ceiling_us)));
 }
 
-absl::Mutex& StreamTurns::For(const std::string& stream_id) {
-  return stripes_[std::hash<std::string>{}(stream_id) % stripes_.size()];
+StreamTurns::Turn& StreamTurns::Turn::operator=(Turn&& other) noexcept {
+  if (this != &other) {
+    Release();
+    turns_ = std::exchange(other.turns_, nullptr);
+    stream_id_ = std::move(other.stream_id_);
+  }
+  return *this;
+}
+
+void StreamTurns::Turn::Release() {
+  if (turns_ != nullptr) std::exchange(turns_, nullptr)->Release(stream_id_);
+}
+
+StreamTurns::Turn StreamTurns::Claim(const std::string& stream_id) {
+  absl::MutexLock lock(&mu_);
+  ++waiting_;
+  while (!held_.insert(stream_id).second) released_.Wait(&mu_);
+  --waiting_;
+  return Turn(this, stream_id);
+}
+
+std::optional<StreamTurns::Turn> StreamTurns::TryClaim(const std::string& stream_id) {
+  absl::MutexLock lock(&mu_);
+  if (!held_.insert(stream_id).second) return std::nullopt;
+  return Turn(this, stream_id);
+}
+
+void StreamTurns::Release(const std::string& stream_id) {
+  absl::MutexLock lock(&mu_);
+  held_.erase(stream_id);
+  // Waiters are few (a busy stream, or a command that could not be decided at once); each
+  // looks again whether its own stream is free.
+  if (waiting_ > 0) released_.SignalAll();
 }
 
 }  // namespace ordo::command

@@ -4,9 +4,12 @@
 #ifndef ORDO_COMMAND_HANDLER_COMMAND_PIPELINE_H_
 #define ORDO_COMMAND_HANDLER_COMMAND_PIPELINE_H_
 
-#include <array>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "command/handler/command_context.h"
@@ -28,13 +31,40 @@ bool MayBeExplainedByRecordedRequest(const absl::Status& status);
 void BackOff(int attempt);
 
 // Commands on one stream in this process take turns, so they do not conflict with each
-// other; conflicts with other processes are still caught by the store. Thread-safe.
+// other; conflicts with other processes are still caught by the store. A turn is held
+// from the decision until its append's outcome is known, which may be on another thread
+// (the batch's): a Turn is a movable claim, released when destroyed. Thread-safe.
 class StreamTurns {
  public:
-  absl::Mutex& For(const std::string& stream_id);
+  class Turn {
+   public:
+    Turn() = default;
+    Turn(Turn&& other) noexcept { *this = std::move(other); }
+    Turn& operator=(Turn&& other) noexcept;
+    ~Turn() { Release(); }
+    // Ends the turn now; the next command on the stream may start.
+    void Release();
+
+   private:
+    friend class StreamTurns;
+    Turn(StreamTurns* turns, std::string stream_id)
+        : turns_(turns), stream_id_(std::move(stream_id)) {}
+    StreamTurns* turns_ = nullptr;
+    std::string stream_id_;
+  };
+
+  // Waits for the stream's turn.
+  Turn Claim(const std::string& stream_id) ABSL_LOCKS_EXCLUDED(mu_);
+  // The stream's turn if no one holds it; nullopt otherwise. Never waits.
+  std::optional<Turn> TryClaim(const std::string& stream_id) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  std::array<absl::Mutex, 256> stripes_;
+  void Release(const std::string& stream_id) ABSL_LOCKS_EXCLUDED(mu_);
+
+  absl::Mutex mu_;
+  absl::flat_hash_set<std::string> held_ ABSL_GUARDED_BY(mu_);
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;  // callers of Claim waiting for a turn
+  absl::CondVar released_;
 };
 
 }  // namespace ordo::command

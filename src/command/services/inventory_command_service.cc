@@ -2,8 +2,8 @@
 #include "command/services/inventory_command_service.h"
 
 #include "command/services/call_context.h"
+#include "common/call_auth.h"
 #include "common/grpc_status.h"
-#include "common/unary_on_workers.h"
 #include "store/log/log_position.h"
 
 namespace ordo::command {
@@ -13,29 +13,35 @@ grpc::ServerUnaryReactor* InventoryCommandService::Run(grpc::CallbackServerConte
                                                        const Request* request,
                                                        domain::InventoryCommand command,
                                                        ordo::v1::StockResult* reply) {
-  return UnaryOnWorkers(
-      workers_, context, CallRole::kWriter,
-      [this, context, request, command = std::move(command), reply]() mutable {
-        const bool reserve = std::holds_alternative<domain::ReserveStock>(command);
-        const CommandContext call = ContextFromCall(*context, *request);
-        absl::StatusOr<InventoryCommandHandler::Outcome> outcome =
-            handler_.Handle(std::move(command), call);
-        if (!outcome.ok()) return CommandFailed(*request, outcome.status(), call);
-        const InventoryTraits::Summary& summary = outcome->summary;
-        reply->set_sku(request->sku());
-        reply->set_version(outcome->version);
-        if (outcome->version > 0) {
-          reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));
-        }
-        reply->set_on_hand(summary.on_hand);
-        reply->set_reserved(summary.reserved);
-        reply->set_available(summary.on_hand - summary.reserved);
-        if (reserve) {
-          reply->set_outcome(summary.reservation_open ? ordo::v1::RESERVATION_OUTCOME_RESERVED
-                                                      : ordo::v1::RESERVATION_OUTCOME_REJECTED);
-        }
-        return grpc::Status::OK;
-      });
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status allowed = AuthorizeCall(*context, CallRole::kWriter); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
+  const bool reserve = std::holds_alternative<domain::ReserveStock>(command);
+  const CommandContext call = ContextFromCall(*context, *request);
+  // The answer may come from this thread, a batch's or a worker's; it keeps its own copy
+  // of the context for the log line of a failure.
+  auto answer = [reactor, request, reply, reserve,
+                 call](absl::StatusOr<InventoryCommandHandler::Outcome> outcome) {
+    if (!outcome.ok()) return reactor->Finish(CommandFailed(*request, outcome.status(), call));
+    const InventoryTraits::Summary& summary = outcome->summary;
+    reply->set_sku(request->sku());
+    reply->set_version(outcome->version);
+    if (outcome->version > 0) {
+      reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));
+    }
+    reply->set_on_hand(summary.on_hand);
+    reply->set_reserved(summary.reserved);
+    reply->set_available(summary.on_hand - summary.reserved);
+    if (reserve) {
+      reply->set_outcome(summary.reservation_open ? ordo::v1::RESERVATION_OUTCOME_RESERVED
+                                                  : ordo::v1::RESERVATION_OUTCOME_REJECTED);
+    }
+    reactor->Finish(grpc::Status::OK);
+  };
+  handler_.HandleAsync(std::move(command), call, workers_, std::move(answer));
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* InventoryCommandService::ReceiveStock(

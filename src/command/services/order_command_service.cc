@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "command/services/call_context.h"
+#include "common/call_auth.h"
 #include "common/grpc_status.h"
-#include "common/unary_on_workers.h"
 #include "store/log/log_position.h"
 
 namespace ordo::command {
@@ -14,18 +14,24 @@ grpc::ServerUnaryReactor* OrderCommandService::Run(grpc::CallbackServerContext* 
                                                    const Request* request,
                                                    domain::OrderCommand command,
                                                    ordo::v1::CommandResult* reply) {
-  return UnaryOnWorkers(
-      workers_, context, CallRole::kWriter,
-      [this, context, request, command = std::move(command), reply]() mutable {
-        const CommandContext call = ContextFromCall(*context, *request);
-        absl::StatusOr<OrderCommandHandler::Outcome> outcome =
-            handler_.Handle(std::move(command), call);
-        if (!outcome.ok()) return CommandFailed(*request, outcome.status(), call);
-        reply->set_order_id(outcome->stream_id);
-        reply->set_version(outcome->version);
-        reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));
-        return grpc::Status::OK;
-      });
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status allowed = AuthorizeCall(*context, CallRole::kWriter); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
+  const CommandContext call = ContextFromCall(*context, *request);
+  // The answer may come from this thread, a batch's or a worker's; it keeps its own copy
+  // of the context for the log line of a failure.
+  auto answer = [reactor, request, reply,
+                 call](absl::StatusOr<OrderCommandHandler::Outcome> outcome) {
+    if (!outcome.ok()) return reactor->Finish(CommandFailed(*request, outcome.status(), call));
+    reply->set_order_id(outcome->stream_id);
+    reply->set_version(outcome->version);
+    reply->set_consistency_token(store::EncodeConsistencyToken(outcome->position));
+    reactor->Finish(grpc::Status::OK);
+  };
+  handler_.HandleAsync(std::move(command), call, workers_, std::move(answer));
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* OrderCommandService::CreateOrder(

@@ -5,6 +5,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -157,10 +158,21 @@ void EventStore::NotifyAfterCommit(const std::vector<std::string>& stream_types)
   }
 }
 
-absl::StatusOr<AppendResult> EventStore::Append(const AppendRequest& request, absl::Time deadline) {
+absl::StatusOr<AppendResult> EventStore::Append(AppendRequest request, absl::Time deadline) {
   ORDO_RETURN_IF_ERROR(CheckAppend(request));
-  if (coalescer_) return coalescer_->Append(request, deadline);
+  if (coalescer_) return coalescer_->Append(std::move(request), deadline);
   return AppendOne(request, deadline);
+}
+
+void EventStore::AppendAsync(AppendRequest request, absl::Time deadline,
+                             AppendCoalescer::Done done) {
+  if (absl::Status checked = CheckAppend(request); !checked.ok()) {
+    std::move(done)(checked);
+  } else if (coalescer_) {
+    coalescer_->Submit(std::move(request), deadline, std::move(done));
+  } else {
+    std::move(done)(AppendOne(request, deadline));
+  }
 }
 
 absl::StatusOr<AppendResult> EventStore::AppendOne(const AppendRequest& request,

@@ -57,7 +57,15 @@ class EventStore {
   // ABORTED: the stream is not at expected_version (another writer got there first);
   // ALREADY_EXISTS: request.request_id was recorded by another call (see FindRequest);
   // UNAVAILABLE: database unreachable, or the commit's outcome is unknown.
-  absl::StatusOr<AppendResult> Append(const AppendRequest& request, absl::Time deadline);
+  absl::StatusOr<AppendResult> Append(AppendRequest request, absl::Time deadline);
+
+  // Append, answered through `done`. With group commit the append joins a batch and
+  // `done` runs on the batch's thread (so it must not block); without, the append runs
+  // and `done` is called on the calling thread before this returns.
+  void AppendAsync(AppendRequest request, absl::Time deadline, AppendCoalescer::Done done);
+
+  // True when AppendAsync does not block the calling thread (group commit is on).
+  bool appends_in_background() const { return coalescer_.has_value(); }
 
   // Appends to distinct streams in one statement and one transaction (what group commit
   // runs); each request gets its own outcome, as from Append. When the statement fails as
