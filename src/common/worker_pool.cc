@@ -1,12 +1,19 @@
 // A fixed set of threads running posted tasks in order of arrival.
 #include "common/worker_pool.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace ordo {
 
 WorkerPool::WorkerPool(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "ordo-worker");  // in top -H and perf
+      Work();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -1,6 +1,8 @@
 // Group commit for appends: lane threads run what callers queue, in batches.
 #include "store/log/append_coalescer.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <optional>
 #include <string_view>
@@ -14,7 +16,12 @@ namespace ordo::store {
 AppendCoalescer::AppendCoalescer(RunBatch run_batch, AppendCoalescerOptions options)
     : run_batch_(std::move(run_batch)), options_(options) {
   const int lanes = std::max(1, options_.max_batches) + std::max(0, options_.spare_lanes);
-  for (int i = 0; i < lanes; ++i) lanes_.emplace_back([this] { Lane(); });
+  for (int i = 0; i < lanes; ++i) {
+    lanes_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "ordo-append");  // in top -H and perf
+      Lane();
+    });
+  }
 }
 
 AppendCoalescer::~AppendCoalescer() {

@@ -29,7 +29,8 @@ constexpr char kAdvance[] = "ordo_advance_checkpoint";
 constexpr char kAdvanceSql[] =
     "UPDATE projection_checkpoints"
     "   SET tx_id = $2::xid8, global_position = $3, heartbeat_at = now(), updated_at = now()"
-    " WHERE name = $1 AND tx_id = $4::xid8 AND global_position = $5";
+    " WHERE name = $1 AND tx_id = $4::xid8 AND global_position = $5"
+    " RETURNING state, rebuild_requested_at IS NOT NULL";
 
 constexpr char kHeartbeat[] = "ordo_checkpoint_heartbeat";
 constexpr char kHeartbeatSql[] =
@@ -99,16 +100,18 @@ absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& n
                     rows[0][3].as<bool>()};
 }
 
-absl::Status Advance(pqxx::transaction_base& tx, const std::string& name, const LogPosition& from,
-                     const LogPosition& to) {
+absl::StatusOr<Checkpoint> Advance(pqxx::transaction_base& tx, const std::string& name,
+                                   const LogPosition& from, const LogPosition& to) {
   tx.conn().prepare(kAdvance, kAdvanceSql);
   pqxx::result moved =
       tx.exec_prepared(kAdvance, name, std::to_string(to.tx_id), to.global_position,
                        std::to_string(from.tx_id), from.global_position);
-  if (moved.affected_rows() != 1) {
+  if (moved.size() != 1) {
     return absl::AbortedError(absl::StrCat("checkpoint of ", name, " moved by another runner"));
   }
-  return absl::OkStatus();
+  std::optional<CheckpointState> state = CheckpointStateFromSql(moved[0][0].as<std::string>());
+  if (!state) return absl::DataLossError(absl::StrCat("subscriber ", name, ": unknown state"));
+  return Checkpoint{to, *state, moved[0][1].as<bool>()};
 }
 
 void Heartbeat(pqxx::transaction_base& tx, const std::string& name) {

@@ -43,10 +43,11 @@ void EnsureAtHead(pqxx::transaction_base& tx, const std::string& name);
 // NOT_FOUND before Ensure.
 absl::StatusOr<Checkpoint> Read(pqxx::transaction_base& tx, const std::string& name);
 
-// Moves the checkpoint from `from` to `to` (and beats the heart); ABORTED unless exactly
+// Moves the checkpoint from `from` to `to` (and beats the heart) and returns the row as it
+// is now (so that a runner need not read it before its next batch); ABORTED unless exactly
 // one row was at `from`.
-absl::Status Advance(pqxx::transaction_base& tx, const std::string& name, const LogPosition& from,
-                     const LogPosition& to);
+absl::StatusOr<Checkpoint> Advance(pqxx::transaction_base& tx, const std::string& name,
+                                   const LogPosition& from, const LogPosition& to);
 
 void Heartbeat(pqxx::transaction_base& tx, const std::string& name);
 

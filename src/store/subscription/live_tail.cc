@@ -82,6 +82,17 @@ void LiveTail::CallListeners() {
   for (auto& [id, listener] : listeners_) listener();
 }
 
+bool LiveTail::Listened() {
+  absl::MutexLock lock(&listeners_mu_);
+  return !listeners_.empty();
+}
+
+void LiveTail::Forget() {
+  absl::MutexLock lock(&window_mu_);
+  window_.clear();
+  floor_.reset();
+}
+
 void LiveTail::ReadNew(pqxx::connection& connection) {
   for (;;) {
     LogPosition after;
@@ -113,17 +124,21 @@ void LiveTail::Run() {
         pqxx::nontransaction tx(connection);
         tx.exec(kTailSessionSql);
       }
-      {
-        absl::MutexLock lock(&window_mu_);
-        if (!floor_) {  // the first start: from the head; after a reconnect: where it was
-          pqxx::nontransaction tx(connection);
-          head_ = ReadTailHead(tx);
-          floor_ = head_;
-        }
-      }
       last_error.clear();
       for (;;) {
-        ReadNew(connection);
+        if (Listened()) {
+          {
+            absl::MutexLock lock(&window_mu_);
+            if (!floor_) {  // a start: from the head; after a reconnect: where it was
+              pqxx::nontransaction tx(connection);
+              head_ = ReadTailHead(tx);
+              floor_ = head_;
+            }
+          }
+          ReadNew(connection);
+        } else {
+          Forget();  // nobody reads the window: spare the database the reads
+        }
         CallListeners();
         if (stop_.raised()) return absl::OkStatus();
         const int64_t micros = absl::ToInt64Microseconds(options_.poll_interval);

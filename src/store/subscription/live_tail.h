@@ -3,7 +3,9 @@
 // into a window of the newest events, in tailing order and without a gap. A reader whose
 // position is inside the window takes what follows from memory; one behind it reads the
 // database itself (ReadTail) until it is. Listeners are called on the tail's thread after
-// every read and at least every poll interval. Thread-safe; owns a thread and a connection.
+// every read and at least every poll interval. While there are none, the tail reads
+// nothing and keeps no window (head() is nullopt); the first listener starts it from the
+// log's head. Thread-safe; owns a thread and a connection.
 #ifndef ORDO_STORE_SUBSCRIPTION_LIVE_TAIL_H_
 #define ORDO_STORE_SUBSCRIPTION_LIVE_TAIL_H_
 
@@ -54,7 +56,7 @@ class LiveTail {
   WindowRead ReadAfter(const LogPosition& after, size_t limit,
                        const std::function<bool(const RecordedEvent&)>& wanted) const;
 
-  // How far the tail has read; nullopt before its first read.
+  // How far the tail has read; nullopt before its first read and while nobody listens.
   std::optional<LogPosition> head() const;
 
   // `listener` is called on the tail's thread until RemoveListener returns.
@@ -66,6 +68,9 @@ class LiveTail {
   // Reads the tail into the window until it is drained.
   void ReadNew(pqxx::connection& connection);
   void CallListeners();
+  bool Listened();
+  // Drops the window: readers go to the database until the tail starts again.
+  void Forget();
 
   const std::string connection_string_;
   const LiveTailOptions options_;

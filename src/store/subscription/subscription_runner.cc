@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -118,6 +119,7 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
   Log("active");
   retry_.Reset();
   skipped_.reset();
+  known_checkpoint_.reset();
   next_replay_check_ = absl::InfinitePast();
 
   for (;;) {
@@ -174,7 +176,13 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
   HandleResult handled = HandleResult::Ok();
   absl::StatusOr<bool> stepped = GuardPq("batch", [&]() -> absl::StatusOr<bool> {
     pqxx::work tx(connection);
-    ORDO_ASSIGN_OR_RETURN(checkpoint, checkpoint_store::Read(tx, name));
+    // The row as this runner's last batch left it, else as stored. A stale memory (another
+    // runner moved the row) costs one batch: the compare-and-set below refuses it.
+    if (known_checkpoint_) {
+      checkpoint = *std::exchange(known_checkpoint_, std::nullopt);
+    } else {
+      ORDO_ASSIGN_OR_RETURN(checkpoint, checkpoint_store::Read(tx, name));
+    }
     if (checkpoint.rebuild_requested) {
       CarryOutRebuildRequest(tx);
       return true;
@@ -202,6 +210,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     if (batch.events.empty() && !batch.full && !heartbeat_due) {
       if (batch.scanned != 0) skipped_ = Skipped{checkpoint.position, batch.scanned_to};
       tx.commit();
+      known_checkpoint_ = checkpoint;  // unchanged
       return false;
     }
     if (batch.scanned == 0) {
@@ -211,7 +220,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
       if (heartbeat_due) {
         if (skipped_) {  // past the events skipped since the checkpoint last moved
           ORDO_RETURN_IF_ERROR(
-              checkpoint_store::Advance(tx, name, checkpoint.position, skipped_->to));
+              checkpoint_store::Advance(tx, name, checkpoint.position, skipped_->to).status());
         } else {
           checkpoint_store::Heartbeat(tx, name);
         }
@@ -246,9 +255,11 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
       dead_letter_store::Park(tx, name, *e,
                               "parked behind an earlier parked event of the same stream", 0);
     }
-    ORDO_RETURN_IF_ERROR(
+    ORDO_ASSIGN_OR_RETURN(
+        Checkpoint advanced,
         checkpoint_store::Advance(tx, name, checkpoint.position, batch.scanned_to));
     tx.commit();
+    known_checkpoint_ = advanced;
     if (!applicable.empty()) {
       subscriber_.AfterCommit();
       handled_.Increment(static_cast<double>(applicable.size()));
@@ -311,7 +322,8 @@ absl::Status SubscriptionRunner::HandleFailure(pqxx::connection& connection,
       return absl::OkStatus();
     }
     dead_letter_store::Park(tx, name, poison, message, decision.attempts);
-    ORDO_RETURN_IF_ERROR(checkpoint_store::Advance(tx, name, checkpoint.position, poison.position));
+    ORDO_RETURN_IF_ERROR(
+        checkpoint_store::Advance(tx, name, checkpoint.position, poison.position).status());
     tx.commit();
     parked_streams_.insert(poison.stream_id);
     Log(absl::StrCat("parked ", message, " after ", decision.attempts, " attempts"));

@@ -100,6 +100,9 @@ class SubscriptionRunner {
   std::optional<Skipped> skipped_;
   // A batch read by Peek() from skipped_->to that has events to handle, for the Step after.
   std::optional<TailBatch> peeked_;
+  // The checkpoint row as this runner's last committed batch left it (the next batch need
+  // not read it); empty after anything else, so the next batch reads the row.
+  std::optional<Checkpoint> known_checkpoint_;
   // While the subscriber reports UNAVAILABLE: the pause before the next try, the last error.
   absl::Duration unavailable_backoff_ = absl::ZeroDuration();
   std::string unavailable_error_;

@@ -310,14 +310,53 @@ TEST_F(SubscriptionRunnerTest, TheCheckpointMovesOnlyFromWhereItWas) {
   pqxx::connection connection(db_.url());
   pqxx::work tx(connection);
   checkpoint_store::Ensure(tx, "cas");
-  EXPECT_TRUE(checkpoint_store::Advance(tx, "cas", LogPosition{0, 0}, LogPosition{5, 7}).ok());
-  absl::Status stale = checkpoint_store::Advance(tx, "cas", LogPosition{0, 0}, LogPosition{6, 8});
-  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
+  absl::StatusOr<Checkpoint> moved =
+      checkpoint_store::Advance(tx, "cas", LogPosition{0, 0}, LogPosition{5, 7});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->position, (LogPosition{5, 7}));
+  EXPECT_FALSE(moved->rebuild_requested);
+  absl::StatusOr<Checkpoint> stale =
+      checkpoint_store::Advance(tx, "cas", LogPosition{0, 0}, LogPosition{6, 8});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  // What an operator set on the row comes back with the next move.
+  ASSERT_TRUE(checkpoint_store::RequestRebuild(tx, "cas"));
+  absl::StatusOr<Checkpoint> requested =
+      checkpoint_store::Advance(tx, "cas", LogPosition{5, 7}, LogPosition{5, 7});
+  ASSERT_TRUE(requested.ok()) << requested.status();
+  EXPECT_TRUE(requested->rebuild_requested);
+  checkpoint_store::DropRebuildRequest(tx, "cas");
   absl::StatusOr<Checkpoint> read = checkpoint_store::Read(tx, "cas");
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->position, (LogPosition{5, 7}));
   EXPECT_EQ(read->state, CheckpointState::kRunning);
   EXPECT_EQ(checkpoint_store::Read(tx, "never").status().code(), absl::StatusCode::kNotFound);
+}
+
+// The runner remembers where its last batch left the checkpoint, but the stored row is the
+// truth: here another hand (a second runner that slipped past the lease, say) handled m-2
+// and moved the row past it. The runner's next batch, read from its memory, is refused by
+// the compare-and-set; it reads the row and hands over only m-3.
+TEST_F(SubscriptionRunnerTest, ACheckpointMovedByAnotherRunnerIsFollowed) {
+  RecordingSubscriber subscriber("follower");
+  SubscriptionRunner runner(db_.url(), subscriber, FastOptions());
+  runner.Start();
+  Append("m-1", "Happened", 3);
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("follower"); }, absl::Seconds(30)));
+  {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    AppendIn(tx, "m-2", "Happened", 2);
+    tx.exec(
+        "UPDATE projection_checkpoints SET (tx_id, global_position) = (SELECT tx_id, "
+        "global_position FROM events WHERE stream_id = 'm-2' ORDER BY global_position DESC "
+        "LIMIT 1) WHERE name = 'follower'");
+    tx.commit();
+  }
+  Append("m-3", "Happened", 1);
+  ASSERT_TRUE(testing::WaitUntil([&] { return CaughtUp("follower"); }, absl::Seconds(30)));
+  runner.Stop();
+  EXPECT_EQ(Query("SELECT string_agg(stream_id, ',' ORDER BY arrival) FROM seen"),
+            "m-1,m-1,m-1,m-3");
 }
 
 // A rebuild request (DESIGN §14) reaches every runner, but only a subscriber that can undo
