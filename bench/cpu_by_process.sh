@@ -3,7 +3,8 @@
 # fresh database of an existing cluster, with ordo-command, ordo-projector and ordo-query,
 # and with SUBSCRIBERS=1 also ordo-saga, ordo-relay and ordo-notify (a private broker).
 # Prints the load line, CPU µs per successful call of each process (PostgreSQL's backends
-# together, the broker as one), then the busiest backends named by their client.
+# together, the broker as one), context switches per call of each Ordo process, then the
+# busiest backends named by their client.
 #   bench/cpu_by_process.sh "host=H port=P user=U"
 #   env: BIN (build/), SUBSCRIBERS (1), MODE (add_item or create_order), IN_FLIGHT (8),
 #        SECS (10), AMQP_PORT (26000)
@@ -57,9 +58,15 @@ ticks() { for p in "$@"; do echo "$p $(awk '{print $14 + $15}' "/proc/$p/stat" 2
 watched=$(psql "$URL" -tA -c "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()" | tr '\n' ' ')
 if [ "$SUBSCRIBERS" = 1 ]; then watched+=" $(cat "$LOGS/broker/rabbit.pid")"; fi
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-busy_before=$(busy); before=$(ticks "${pids[@]}" $watched)
+# switches PID...: "pid count" of context switches (voluntary + involuntary), all threads.
+switches() {
+  for p in "$@"; do
+    echo "$p $(cat /proc/"$p"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }')"
+  done
+}
+busy_before=$(busy); before=$(ticks "${pids[@]}" $watched); switched_before=$(switches "${pids[@]}")
 line=$(load "${SECS}s" "$MODE")
-after=$(ticks "${pids[@]}" $watched); busy_after=$(busy)
+after=$(ticks "${pids[@]}" $watched); busy_after=$(busy); switched_after=$(switches "${pids[@]}")
 # Each backend's client process, by the backend's client port.
 psql "$URL" -tAF' ' -c "SELECT pid, client_port FROM pg_stat_activity WHERE client_port IS NOT NULL" >"$LOGS/ports"
 ss -tnpH >"$LOGS/sockets"
@@ -85,6 +92,11 @@ awk -v ok="$ok" -v hz="$hz" -v pids=" $(echo "${pids[@]}") " '
     sum[kind] += $2 }
   END { for (k in sum) printf "%-28s %6.0f us/call\n", k, sum[k] / hz * 1e6 / ok }' \
   "$LOGS/deltas" | sort -k2 -n -r
+echo "context switches per call:"
+join <(sort <<<"$switched_before") <(sort <<<"$switched_after") | while read -r pid n0 n1; do
+  awk -v n=$(( n1 - n0 )) -v ok="$ok" -v name="$(name_of "$pid")" \
+    'BEGIN { printf "  %-26s %6.2f\n", name, n / ok }'
+done
 awk -v t=$(( busy_after - busy_before )) -v ok="$ok" -v hz="$hz" \
   'BEGIN { printf "%-28s %6.0f us/call (the load generator and the rest of the box included)\n", "whole machine, busy", t / hz * 1e6 / ok }'
 echo "busiest backends (client: CPU us/call):"
