@@ -6,8 +6,8 @@
 #include <pqxx/nontransaction>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/log.h"
+#include "store/log/wakeup_payload.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::store {
@@ -23,13 +23,19 @@ ChangeNotifier::~ChangeNotifier() {
   thread_.join();
 }
 
-void ChangeNotifier::Notify(const std::string& stream_type) {
+void ChangeNotifier::Notify(const std::string& stream_type,
+                            const std::vector<std::string>& event_types) {
   absl::MutexLock lock(&mu_);
   pending_ = true;
   if (stream_type.empty()) {
     pending_any_type_ = true;
   } else {
     pending_types_.insert(stream_type);
+  }
+  if (event_types.empty()) {
+    pending_any_event_type_ = true;
+  } else {
+    pending_event_types_.insert(event_types.begin(), event_types.end());
   }
 }
 
@@ -46,9 +52,14 @@ void ChangeNotifier::Run() {
           this));
       if (stopping_) return;
       pending_ = false;
-      payload = pending_any_type_ ? "" : absl::StrJoin(pending_types_, ",");
+      payload = pending_any_type_ ? ""
+                                  : WakeupPayload(pending_types_, pending_any_event_type_
+                                                                      ? std::set<std::string>()
+                                                                      : pending_event_types_);
       pending_types_.clear();
       pending_any_type_ = false;
+      pending_event_types_.clear();
+      pending_any_event_type_ = false;
     }
     absl::Status sent = GuardPq("notify", [&]() -> absl::Status {
       if (connection == nullptr || !connection->is_open()) {

@@ -152,9 +152,13 @@ EventStore::EventStore(ConnectionPool& pool, EventStoreOptions options)
   }
 }
 
-void EventStore::NotifyAfterCommit(const std::vector<std::string>& stream_types) {
-  if (options_.notify_mode == NotifyMode::kAfterCommit && options_.notifier != nullptr) {
-    for (const std::string& stream_type : stream_types) options_.notifier->Notify(stream_type);
+void EventStore::NotifyAfterCommit(const std::vector<const AppendRequest*>& committed) {
+  if (options_.notify_mode != NotifyMode::kAfterCommit || options_.notifier == nullptr) return;
+  std::vector<std::string> event_types;
+  for (const AppendRequest* request : committed) {
+    event_types.clear();
+    for (const NewEvent& event : request->events) event_types.push_back(event.event_type);
+    options_.notifier->Notify(request->stream_type, event_types);
   }
 }
 
@@ -206,7 +210,7 @@ absl::StatusOr<AppendResult> EventStore::AppendOne(const AppendRequest& request,
   if (appended.ok()) {
     AppendMetrics::Get().Appended(request.stream_type, request.events.size());
     AppendMetrics::Get().Committed(1);
-    NotifyAfterCommit({request.stream_type});
+    NotifyAfterCommit({&request});
     return appended;
   }
   // A unique violation is a concurrent append to the stream, or this request_id recorded
@@ -296,18 +300,14 @@ std::vector<absl::StatusOr<AppendResult>> EventStore::AppendBatch(
   if (!by_stream.empty()) {
     AppendMetrics& metrics = AppendMetrics::Get();
     metrics.Committed(by_stream.size());
-    std::vector<std::string> stream_types;
+    std::vector<const AppendRequest*> committed;
     for (const AppendRequest* request : requests) {
       if (by_stream.contains(request->stream_id)) {
         metrics.Appended(request->stream_type, request->events.size());
-      }
-      if (by_stream.contains(request->stream_id) &&
-          std::find(stream_types.begin(), stream_types.end(), request->stream_type) ==
-              stream_types.end()) {
-        stream_types.push_back(request->stream_type);
+        committed.push_back(request);
       }
     }
-    NotifyAfterCommit(stream_types);
+    NotifyAfterCommit(committed);
   }
   return results;
 }

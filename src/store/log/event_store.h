@@ -94,8 +94,8 @@ class EventStore {
  private:
   // One append in its own statement.
   absl::StatusOr<AppendResult> AppendOne(const AppendRequest& request, absl::Time deadline);
-  // Wakes the subscribers of these stream types.
-  void NotifyAfterCommit(const std::vector<std::string>& stream_types);
+  // Wakes the subscribers of what these committed requests appended.
+  void NotifyAfterCommit(const std::vector<const AppendRequest*>& committed);
 
   ConnectionPool& pool_;
   const EventStoreOptions options_;

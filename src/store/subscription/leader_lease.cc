@@ -5,7 +5,7 @@
 #include <pqxx/nontransaction>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "store/log/wakeup_payload.h"
 #include "store/pg/pg_status.h"
 
 namespace ordo::store {
@@ -20,24 +20,15 @@ constexpr char kLockNotAvailable[] = "55P03";
 }  // namespace
 
 void LeaderLease::Wakeup::operator()(const std::string& payload, int) {
-  if (payload.empty() || stream_types.empty()) {
-    relevant = true;
-    return;
-  }
-  for (absl::string_view type : absl::StrSplit(payload, ',')) {
-    for (const std::string& wanted : stream_types) {
-      if (type == wanted) relevant = true;
-    }
-  }
+  if (WakeupConcerns(payload, filter.stream_types, filter.event_types)) relevant = true;
 }
 
-LeaderLease::LeaderLease(std::unique_ptr<pqxx::connection> connection,
-                         std::vector<std::string> stream_types)
-    : connection_(std::move(connection)), wakeup_(*connection_, std::move(stream_types)) {}
+LeaderLease::LeaderLease(std::unique_ptr<pqxx::connection> connection, SubscriberFilter filter)
+    : connection_(std::move(connection)), wakeup_(*connection_, std::move(filter)) {}
 
 absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::Acquire(
-    const std::string& connection_string, const std::string& name,
-    std::vector<std::string> stream_types, absl::Duration wait) {
+    const std::string& connection_string, const std::string& name, SubscriberFilter filter,
+    absl::Duration wait) {
   return GuardPq("leader lease", [&]() -> absl::StatusOr<std::unique_ptr<LeaderLease>> {
     auto connection = std::make_unique<pqxx::connection>(connection_string);
     bool locked = false;
@@ -57,8 +48,7 @@ absl::StatusOr<std::unique_ptr<LeaderLease>> LeaderLease::Acquire(
       }
     }
     if (!locked) return std::unique_ptr<LeaderLease>();
-    return std::unique_ptr<LeaderLease>(
-        new LeaderLease(std::move(connection), std::move(stream_types)));
+    return std::unique_ptr<LeaderLease>(new LeaderLease(std::move(connection), std::move(filter)));
   });
 }
 

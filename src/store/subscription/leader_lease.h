@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "store/log/change_notifier.h"
+#include "store/subscription/subscriber.h"
 
 namespace ordo::store {
 
@@ -21,10 +22,10 @@ class LeaderLease {
  public:
   // The lease of `name`, waiting up to `wait` for the session that holds it to end;
   // nullptr when it still holds it then. UNAVAILABLE when the database cannot be reached.
-  // Wake-ups about other stream types than `stream_types` (empty: all) are ignored.
+  // Wake-ups that show nothing `filter` wants was appended are ignored.
   static absl::StatusOr<std::unique_ptr<LeaderLease>> Acquire(
-      const std::string& connection_string, const std::string& name,
-      std::vector<std::string> stream_types = {}, absl::Duration wait = absl::ZeroDuration());
+      const std::string& connection_string, const std::string& name, SubscriberFilter filter = {},
+      absl::Duration wait = absl::ZeroDuration());
 
   LeaderLease(const LeaderLease&) = delete;
   LeaderLease& operator=(const LeaderLease&) = delete;
@@ -33,22 +34,21 @@ class LeaderLease {
   absl::Status CheckHeld();
 
   // Waits up to `timeout` for a notification; true when one may concern this subscriber
-  // (events of its stream types, or of unknown types, were appended) or the session broke.
+  // (events it wants, or of unknown types, were appended) or the session broke.
   bool AwaitWakeup(absl::Duration timeout);
 
  private:
-  // Notes whether a notification names one of the stream types; the work happens in the
-  // runner's loop.
+  // Notes whether a notification may concern the filter; the work happens in the runner's
+  // loop.
   struct Wakeup final : pqxx::notification_receiver {
-    Wakeup(pqxx::connection_base& connection, std::vector<std::string> stream_types)
-        : notification_receiver(connection, kEventsChannel),
-          stream_types(std::move(stream_types)) {}
+    Wakeup(pqxx::connection_base& connection, SubscriberFilter filter)
+        : notification_receiver(connection, kEventsChannel), filter(std::move(filter)) {}
     void operator()(const std::string& payload, int) override;
-    const std::vector<std::string> stream_types;
+    const SubscriberFilter filter;
     bool relevant = false;
   };
 
-  LeaderLease(std::unique_ptr<pqxx::connection> connection, std::vector<std::string> stream_types);
+  LeaderLease(std::unique_ptr<pqxx::connection> connection, SubscriberFilter filter);
 
   std::unique_ptr<pqxx::connection> connection_;
   Wakeup wakeup_;

@@ -78,7 +78,7 @@ void SubscriptionRunner::Run() {
     // A standby waits in the lock itself, so it takes over the moment the holder's session
     // ends, and looks up from the wait every standby_retry to see whether to stop.
     absl::StatusOr<std::unique_ptr<LeaderLease>> lease = LeaderLease::Acquire(
-        connection_string_, subscriber_.name(), filter_.stream_types, options_.standby_retry);
+        connection_string_, subscriber_.name(), filter_, options_.standby_retry);
     if (lease.ok() && *lease != nullptr) {
       absl::Status led = GuardPq(subscriber_.name(), [&]() -> absl::Status {
         Lead(**lease);

@@ -285,13 +285,15 @@ TEST_F(SubscriptionRunnerTest, OneRunnerIsActiveAndAStandbyTakesOver) {
   EXPECT_EQ(Query("SELECT count(*) || ' ' || count(DISTINCT position) FROM seen"), "60 60");
 }
 
-// Appends notify with the stream types they wrote: a subscriber of other types sleeps on.
-TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForItsStreamTypes) {
+// Appends notify with the stream and event types they wrote: a subscriber of others sleeps
+// on.
+TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForWhatItsFilterWants) {
+  const SubscriberFilter filter{{"StockReserved"}, {"inventory"}};
   absl::StatusOr<std::unique_ptr<LeaderLease>> lease =
-      LeaderLease::Acquire(db_.url(), "sleepy", {"inventory"});
+      LeaderLease::Acquire(db_.url(), "sleepy", filter);
   ASSERT_TRUE(lease.ok() && *lease != nullptr) << lease.status();
   absl::StatusOr<std::unique_ptr<LeaderLease>> second =
-      LeaderLease::Acquire(db_.url(), "sleepy", {"inventory"});
+      LeaderLease::Acquire(db_.url(), "sleepy", filter);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, nullptr) << "two holders of one lease";
   auto notify = [&](const std::string& payload) {
@@ -299,7 +301,11 @@ TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForItsStreamTypes) {
   };
   notify("order");
   EXPECT_FALSE((*lease)->AwaitWakeup(absl::Milliseconds(300)));
-  notify("order,inventory");
+  notify("order,inventory,=OrderItemAdded,=StockAdded");
+  EXPECT_FALSE((*lease)->AwaitWakeup(absl::Milliseconds(300)));
+  notify("order,inventory,=OrderItemAdded,=StockReserved");
+  EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
+  notify("order,inventory");  // event types not listed
   EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
   notify("");  // unknown types, e.g. a replay request
   EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
