@@ -84,8 +84,9 @@ int main(int argc, char** argv) {
   const auto projections = ordo::query::MakeProjections();
   std::optional<ordo::query::ProjectorHost> projectors;
   if (absl::GetFlag(FLAGS_run_projectors)) {
-    projectors.emplace(pool.connection_string(), projections,
-                       ordo::store::SubscriptionRunnerOptions{});
+    ordo::store::SubscriptionRunnerOptions options;
+    options.min_batch_interval = ordo::query::kDefaultProjectionBatchInterval;
+    projectors.emplace(pool.connection_string(), projections, options);
   }
 
   ordo::query::OrderReadModel orders(pool);

@@ -7,10 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "store/projection/projection.h"
 #include "store/subscription/subscription_runner.h"
 
 namespace ordo::query {
+
+// How far apart live projection batches start under steady appends unless told otherwise
+// (SubscriptionRunnerOptions::min_batch_interval; docs/benchmarks.md has the measurement).
+inline constexpr absl::Duration kDefaultProjectionBatchInterval = absl::Milliseconds(5);
 
 class ProjectorHost {
  public:

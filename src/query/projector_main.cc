@@ -29,6 +29,9 @@ ABSL_FLAG(std::vector<std::string>, projections, {},
           "run only these projections (comma-separated names); empty: every one");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(500),
           "how often to look for new events without a NOTIFY");
+ABSL_FLAG(absl::Duration, min_batch_interval, ordo::query::kDefaultProjectionBatchInterval,
+          "under steady appends, live batches start at least this far apart (more events "
+          "per transaction, up to this much more delay); 0: each batch at once");
 
 namespace {
 
@@ -51,6 +54,7 @@ int Run(const std::string& connection_string, bool metrics_enabled) {
   ordo::store::SubscriptionRunnerOptions options;
   options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
+  options.min_batch_interval = absl::GetFlag(FLAGS_min_batch_interval);
   {
     ordo::query::ProjectorHost host(connection_string, projections, options);
     ordo::store::SubscriberMetrics metrics(connection_string, {});
@@ -94,6 +98,10 @@ int main(int argc, char** argv) {
       ordo::FlagOrEnv(absl::GetFlag(FLAGS_database_url), "ORDO_DATABASE_URL");
   if (database_url.empty()) return Fail("--database_url (or ORDO_DATABASE_URL) is required");
   if (absl::GetFlag(FLAGS_batch_size) < 1) return Fail("--batch_size must be at least 1");
+  if (absl::GetFlag(FLAGS_min_batch_interval) < absl::ZeroDuration() ||
+      absl::GetFlag(FLAGS_min_batch_interval) > absl::Seconds(1)) {
+    return Fail("--min_batch_interval must be 0 to 1s");
+  }
   const std::string command = args.size() > 1 ? args[1] : "run";
 
   ordo::store::ConnectionPool pool({database_url, 2});

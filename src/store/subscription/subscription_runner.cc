@@ -146,6 +146,8 @@ void SubscriptionRunner::Lead(LeaderLease& lease) {
     const absl::Time poll_at = absl::Now() + options_.poll_interval;
     while (!lease.AwaitWakeup(poll_at - absl::Now()) && absl::Now() < poll_at) {
     }
+    const absl::Time not_before = last_batch_started_ + options_.min_batch_interval;
+    if (absl::Now() < not_before && stop_.WaitFor(not_before - absl::Now())) return;
   }
 }
 
@@ -261,6 +263,7 @@ absl::StatusOr<bool> SubscriptionRunner::Step(pqxx::connection& connection,
     tx.commit();
     known_checkpoint_ = advanced;
     if (!applicable.empty()) {
+      last_batch_started_ = started;
       subscriber_.AfterCommit();
       handled_.Increment(static_cast<double>(applicable.size()));
       batch_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - started));

@@ -37,6 +37,12 @@ namespace ordo::store {
 struct SubscriptionRunnerOptions {
   int batch_size = 1000;
   absl::Duration poll_interval = absl::Milliseconds(500);
+  // Under a steady stream of appends, batches that handled events start at least this far
+  // apart, so that each carries more events and its fixed costs (transaction, tail read,
+  // checkpoint) are shared; the first wake-up after a quiet spell is handled at once. The
+  // price is up to this much more delay while the stream is steady. Catch-up (full batches)
+  // never waits.
+  absl::Duration min_batch_interval = absl::ZeroDuration();
   // Attempts at one event before it is parked.
   int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(20);
@@ -90,6 +96,8 @@ class SubscriptionRunner {
   std::set<std::string> parked_streams_;
   absl::Time next_replay_check_ = absl::InfinitePast();
   absl::Time next_heartbeat_ = absl::InfinitePast();
+  // When the last batch that handled events started (see min_batch_interval).
+  absl::Time last_batch_started_ = absl::InfinitePast();
   // The events after the stored checkpoint `from`, up to `to`, were read and none was for
   // this subscriber: while the checkpoint is still at `from` (it moves past them once a
   // heartbeat), reading resumes at `to` instead of reading them all again on every wake-up.

@@ -2,8 +2,8 @@
 // own (no read model): every event delivered once and in stream order while transactions
 // commit out of order, the filter applied in the tail with the checkpoint moving past what
 // it filters out, a failing event parked by stream and replayed after the fix, one active
-// runner with a standby that takes over, the compare-and-set checkpoint, a rebuild request
-// it cannot carry out, and the state CHECKs.
+// runner with a standby that takes over, the compare-and-set checkpoint, batches spaced by
+// min_batch_interval, a rebuild request it cannot carry out, and the state CHECKs.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -85,6 +85,7 @@ class SubscriptionRunnerTest : public ::testing::Test {
     db_.Query(
         "CREATE TABLE seen (arrival bigint GENERATED ALWAYS AS IDENTITY, subscriber text,"
         " stream_id text, version int, event_type text, position bigint,"
+        " batch_tx bigint DEFAULT txid_current(), batch_started timestamptz DEFAULT now(),"
         " UNIQUE (subscriber, position))");
   }
 
@@ -310,6 +311,29 @@ TEST_F(SubscriptionRunnerTest, TheLeaseWakesOnlyForWhatItsFilterWants) {
   notify("");  // unknown types, e.g. a replay request
   EXPECT_TRUE((*lease)->AwaitWakeup(absl::Seconds(5)));
   EXPECT_TRUE((*lease)->CheckHeld().ok());
+}
+
+// With min_batch_interval, the first event after a quiet spell is handled at once; what is
+// appended while that batch runs waits until the interval since its start has passed, and
+// then comes in one batch.
+TEST_F(SubscriptionRunnerTest, UnderSteadyAppendsBatchesStartTheIntervalApart) {
+  RecordingSubscriber subscriber("gathering");
+  SubscriptionRunnerOptions options = FastOptions();
+  options.min_batch_interval = absl::Seconds(1);
+  SubscriptionRunner runner(db_.url(), subscriber, options);
+  runner.Start();
+  auto seen = [&] { return std::stoi(Query("SELECT count(*) FROM seen")); };
+  Append("g-1", "First");
+  ASSERT_TRUE(testing::WaitUntil([&] { return seen() == 1; }, absl::Seconds(10)));
+  Append("g-2", "Second");
+  Append("g-3", "Third");
+  ASSERT_TRUE(testing::WaitUntil([&] { return seen() == 3; }, absl::Seconds(10)));
+  EXPECT_EQ(Query("SELECT count(DISTINCT batch_tx) FROM seen WHERE stream_id <> 'g-1'"), "1");
+  // Each batch's transaction starts after the runner takes its start time, so the gap
+  // between the two transactions is the interval less that (small) lead.
+  const double gap_ms = std::stod(
+      Query("SELECT extract(epoch FROM max(batch_started) - min(batch_started)) * 1000 FROM seen"));
+  EXPECT_GE(gap_ms, 900) << "the second batch did not wait for the interval";
 }
 
 TEST_F(SubscriptionRunnerTest, TheCheckpointMovesOnlyFromWhereItWas) {
