@@ -7,7 +7,8 @@
 # busiest backends named by their client.
 #   bench/cpu_by_process.sh "host=H port=P user=U"
 #   env: BIN (build/), SUBSCRIBERS (1), MODE (add_item or create_order), IN_FLIGHT (8),
-#        SECS (10), AMQP_PORT (26000)
+#        SECS (10), AMQP_PORT (26000), PROJECTOR_FLAGS (more flags for ordo-projector, e.g.
+#        --min_batch_interval=0)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ADMIN=$1
@@ -35,7 +36,7 @@ port_of() {
   return 1
 }
 start ordo-command --database_url="$URL" --listen=127.0.0.1:0
-start ordo-projector --database_url="$URL" --poll_interval=100ms
+start ordo-projector --database_url="$URL" --poll_interval=100ms ${PROJECTOR_FLAGS:-}
 start ordo-query --database_url="$URL" --listen=127.0.0.1:0
 if [ "$SUBSCRIBERS" = 1 ]; then
   "$ROOT/tests/support/rabbitmq_broker.sh" start "$LOGS/broker" "$AMQP_PORT" >/dev/null
