@@ -28,15 +28,16 @@ psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS ordo_batch_interval WITH (FORCE
 pids+=($!)
 "$BIN/ordo-query" --database_url="$URL" --listen=127.0.0.1:0 >"$LOGS/query.log" 2>&1 &
 pids+=($!)
-port() { for _ in $(seq 1 100); do grep -q "(port" "$1" && break; sleep 0.1; done
-  sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$1" | head -1; }
+# port LOG [KIND]: the port a service printed as "(KIND N)" (KIND "port" unless given).
+port() { local kind=${2:-port}
+  for _ in $(seq 1 100); do grep -q "($kind " "$1" && break; sleep 0.1; done
+  sed -n "s/.*($kind \([0-9]*\)).*/\1/p" "$1" | head -1; }
 COMMAND=127.0.0.1:$(port "$LOGS/command.log")
 QUERY=127.0.0.1:$(port "$LOGS/query.log")
 
 # batches_and_events PORT: the projector's committed batches and handled events, one scrape.
 batches_and_events() {
-  { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3
-    exec 3<&-; } 2>/dev/null |
+  "$ROOT/bench/scrape_metrics.sh" "$1" |
     awk '/^ordo_subscriber_batch_seconds_count/ { b += $NF }
          /^ordo_subscriber_events_handled_total/ { e += $NF } END { printf "%d %d", b, e }'
 }
@@ -50,8 +51,7 @@ for round in $(seq 1 "$ROUNDS"); do
     "$BIN/ordo-projector" --database_url="$URL" --min_batch_interval="$value" \
       --metrics_listen=127.0.0.1:0 >"$LOGS/projector.log" 2>&1 &
     projector=$!
-    metrics=$(for _ in $(seq 1 100); do grep -q "metrics port" "$LOGS/projector.log" && break
-      sleep 0.1; done; sed -n 's/.*(metrics port \([0-9]*\)).*/\1/p' "$LOGS/projector.log" | head -1)
+    metrics=$(port "$LOGS/projector.log" "metrics port")
     read -r b0 e0 <<<"$(batches_and_events "$metrics")"
     line=$(load --mode="${MODE:-add_item}" --in_flight="${IN_FLIGHT:-8}")
     read -r b1 e1 <<<"$(batches_and_events "$metrics")"

@@ -10,8 +10,7 @@
 # scrape_every_second PORT: GET /metrics once a second until killed (bash's /dev/tcp, no curl).
 scrape_every_second() {
   while true; do
-    { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 &&
-      cat <&3 >/dev/null; exec 3<&-; } 2>/dev/null || true
+    "$ROOT/bench/scrape_metrics.sh" "$1" >/dev/null
     sleep 1
   done
 }
@@ -67,8 +66,7 @@ metrics_rows() {
   done
   COMMAND_ADDRESS=$saved_address
   local scrapes
-  scrapes=$( { exec 3<>"/dev/tcp/127.0.0.1/$metrics_port" &&
-    printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3; } 2>/dev/null |
+  scrapes=$("$ROOT/bench/scrape_metrics.sh" "$metrics_port" |
     sed -n 's/^exposer_scrapes_total \([0-9]*\).*/\1/p') || true
   stop_stack
   local off_rate on_rate

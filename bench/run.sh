@@ -33,8 +33,7 @@ rss_mb() { awk -v k="$2" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$1/sta
 # cache_lookups PORT: ordo-command's ordo_aggregate_cache_lookups_total for orders, as
 # "HITS MISSES", from one scrape.
 cache_lookups() {
-  { exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3
-    exec 3<&-; } 2>/dev/null |
+  "$ROOT/bench/scrape_metrics.sh" "$1" |
     awk '/^ordo_aggregate_cache_lookups_total\{/ && /stream_type="order"/ {
            if (/result="hit"/) h = $NF; if (/result="miss"/) m = $NF }
          END { printf "%.0f %.0f", h, m }'
